@@ -1,0 +1,346 @@
+/*
+ * libnncf: neural network compression for ONNX models behind a stable C ABI.
+ *
+ * Conventions (see docs/c_api.md for the full guide):
+ * - Every fallible call returns nncf_status*; NULL means success. A non-NULL status must be
+ *   released with nncf_status_free().
+ * - Handles are opaque. Every *_free accepts NULL. Inputs are never modified; algorithms return
+ *   new handles.
+ * - Params structs begin with struct_size and are filled with defaults by their _default()
+ *   function (use the NNCF_*_INIT macros). Passing NULL for a params pointer means defaults.
+ * - Strings and arrays passed in are copied before the call returns. A returned const char*
+ *   lives as long as the handle it came from.
+ * - Callbacks get user_data and run synchronously on the calling thread, one at a time, never
+ *   after the call that runs them returns (exceptions: the log callback, and a dataset's destroy).
+ *
+ * Thread safety: a model handle is immutable once loaded and may be read from several threads at
+ * once (describe, save, and use as input to algorithms). A dataset, sample or config handle must
+ * not be used by two threads at once. Status objects and blobs belong to the thread that got
+ * them. nncf_set_log_callback may be called at any time from any thread.
+ */
+#ifndef NNCF_H_
+#define NNCF_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Export and attribute macros
+ * ------------------------------------------------------------------------------------------- */
+#if defined(NNCF_STATIC)
+#define NNCF_API
+#elif defined(_WIN32)
+#ifdef NNCF_BUILDING
+#define NNCF_API __declspec(dllexport)
+#else
+#define NNCF_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
+#define NNCF_API __attribute__((visibility("default")))
+#else
+#define NNCF_API
+#endif
+
+#if defined(__GNUC__)
+#define NNCF_NODISCARD __attribute__((warn_unused_result))
+#else
+#define NNCF_NODISCARD
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Versions
+ * ------------------------------------------------------------------------------------------- */
+#define NNCF_VERSION_MAJOR 0
+#define NNCF_VERSION_MINOR 1
+#define NNCF_VERSION_PATCH 0
+#define NNCF_VERSION_NUMBER \
+  (NNCF_VERSION_MAJOR * 10000 + NNCF_VERSION_MINOR * 100 + NNCF_VERSION_PATCH)
+/* Bumped on every additive ABI change; bindings refuse a runtime with a smaller value. */
+#define NNCF_API_VERSION 1
+
+NNCF_API int32_t nncf_version_number(void);
+NNCF_API const char* nncf_version_string(void);
+NNCF_API int32_t nncf_api_version(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Status
+ * ------------------------------------------------------------------------------------------- */
+typedef int32_t nncf_code;
+enum {
+  NNCF_OK = 0,
+  NNCF_ERR_INVALID_ARGUMENT = 1, /* a NULL, out-of-range or inconsistent argument */
+  NNCF_ERR_NOT_FOUND = 2,        /* a named thing (file, tensor, key) does not exist */
+  NNCF_ERR_INVALID_MODEL = 3,    /* the model is malformed or not ONNX */
+  NNCF_ERR_UNSUPPORTED = 4,      /* valid input the library does not handle */
+  NNCF_ERR_IO = 5,               /* reading or writing a file failed */
+  NNCF_ERR_OUT_OF_MEMORY = 6,
+  NNCF_ERR_CANCELLED = 7,        /* a progress callback asked to stop */
+  NNCF_ERR_CALLBACK = 8,         /* a user callback failed */
+  NNCF_ERR_VERSION_MISMATCH = 9, /* struct_size from the future, or an opset the caller forbade */
+  NNCF_ERR_INVALID_CONFIG = 10,  /* configuration JSON does not match the schema */
+  NNCF_ERR_INTERNAL = 11
+};
+
+typedef struct nncf_status nncf_status;
+
+NNCF_API nncf_code nncf_status_code(const nncf_status* status); /* NULL -> NNCF_OK */
+NNCF_API const char* nncf_status_message(const nncf_status* status); /* NULL -> "" */
+NNCF_API void nncf_status_free(nncf_status* status);
+/* For callbacks that report a failure back to the library. Returns NULL for NNCF_OK. */
+NNCF_API nncf_status* nncf_status_create(nncf_code code, const char* message);
+/* Static name of a code, e.g. "NNCF_ERR_IO". */
+NNCF_API const char* nncf_code_string(nncf_code code);
+
+/* ---------------------------------------------------------------------------------------------
+ * Logging and progress
+ * ------------------------------------------------------------------------------------------- */
+typedef int32_t nncf_log_level;
+enum {
+  NNCF_LOG_DEBUG = 0,
+  NNCF_LOG_INFO = 1,
+  NNCF_LOG_WARNING = 2,
+  NNCF_LOG_ERROR = 3,
+  NNCF_LOG_NONE = 4
+};
+
+typedef void (*nncf_log_fn)(void* user_data, nncf_log_level level, const char* component,
+                            const char* message);
+
+/* Installs the process-wide logger (NULL fn restores the default, which writes warnings and
+ * errors to stderr). Safe to call from any thread at any time; the callback may be called from
+ * any thread that runs a library call, so it must be thread-safe itself. */
+NNCF_API void nncf_set_log_callback(nncf_log_fn fn, void* user_data, nncf_log_level min_level);
+
+/* Returns 0 to cancel the running operation (it then fails with NNCF_ERR_CANCELLED). */
+typedef int32_t (*nncf_progress_fn)(void* user_data, const char* stage, double fraction);
+
+/* ---------------------------------------------------------------------------------------------
+ * Blobs: byte buffers owned by the library
+ * ------------------------------------------------------------------------------------------- */
+typedef struct nncf_blob nncf_blob;
+
+NNCF_API const void* nncf_blob_data(const nncf_blob* blob);
+NNCF_API size_t nncf_blob_size(const nncf_blob* blob);
+NNCF_API void nncf_blob_free(nncf_blob* blob);
+
+/* ---------------------------------------------------------------------------------------------
+ * Tensor element types (values are ONNX TensorProto.DataType numbers)
+ * ------------------------------------------------------------------------------------------- */
+typedef int32_t nncf_dtype;
+enum {
+  NNCF_DTYPE_UNDEFINED = 0,
+  NNCF_DTYPE_FLOAT = 1,
+  NNCF_DTYPE_UINT8 = 2,
+  NNCF_DTYPE_INT8 = 3,
+  NNCF_DTYPE_UINT16 = 4,
+  NNCF_DTYPE_INT16 = 5,
+  NNCF_DTYPE_INT32 = 6,
+  NNCF_DTYPE_INT64 = 7,
+  NNCF_DTYPE_STRING = 8,
+  NNCF_DTYPE_BOOL = 9,
+  NNCF_DTYPE_FLOAT16 = 10,
+  NNCF_DTYPE_DOUBLE = 11,
+  NNCF_DTYPE_UINT32 = 12,
+  NNCF_DTYPE_UINT64 = 13,
+  NNCF_DTYPE_COMPLEX64 = 14,
+  NNCF_DTYPE_COMPLEX128 = 15,
+  NNCF_DTYPE_BFLOAT16 = 16,
+  NNCF_DTYPE_FLOAT8E4M3FN = 17,
+  NNCF_DTYPE_FLOAT8E4M3FNUZ = 18,
+  NNCF_DTYPE_FLOAT8E5M2 = 19,
+  NNCF_DTYPE_FLOAT8E5M2FNUZ = 20,
+  NNCF_DTYPE_UINT4 = 21,
+  NNCF_DTYPE_INT4 = 22,
+  NNCF_DTYPE_FLOAT4E2M1 = 23
+};
+
+/* Static lower-case ONNX name ("float", "int4", "float8e4m3fn"); "unknown" for bad values. */
+NNCF_API const char* nncf_dtype_name(nncf_dtype dtype);
+/* Bits per element (4 for int4/uint4/float4e2m1); 0 for string and unknown values. */
+NNCF_API size_t nncf_dtype_bits(nncf_dtype dtype);
+
+/* A borrowed view of a tensor. Shape entries are -1 for a dynamic dimension (see dim_params). */
+typedef struct nncf_tensor_info {
+  uint32_t struct_size;
+  const char* name;
+  nncf_dtype dtype;
+  size_t ndim;
+  const int64_t* shape;
+  const char* const* dim_params; /* per dim: symbolic name or NULL; NULL array if none */
+  int32_t has_shape;             /* 0 when the rank itself is unknown */
+  const void* data;              /* samples only: element data, 4-bit types packed */
+  size_t nbytes;
+} nncf_tensor_info;
+
+/* ---------------------------------------------------------------------------------------------
+ * Models
+ * ------------------------------------------------------------------------------------------- */
+typedef struct nncf_model nncf_model;
+
+typedef struct nncf_model_load_params {
+  uint32_t struct_size;
+  /* Directory that external-data locations are relative to. Defaults to the model file's own
+   * directory; required for nncf_model_load_memory when the model has external data. */
+  const char* base_dir;
+  /* 1 (default): map external data read-only; 0: read it into memory. */
+  int32_t mmap_external_data;
+  /* 1 (default): check the model's structure (names resolve, initializers exist, opsets). */
+  int32_t validate;
+} nncf_model_load_params;
+
+NNCF_API void nncf_model_load_params_default(nncf_model_load_params* params, uint32_t struct_size);
+#define NNCF_MODEL_LOAD_PARAMS_INIT(p) nncf_model_load_params_default((p), sizeof *(p))
+
+typedef int32_t nncf_external_data_mode;
+enum {
+  NNCF_EXTERNAL_DATA_AUTO = 0,   /* external only when the protobuf would pass 2 GB */
+  NNCF_EXTERNAL_DATA_ALWAYS = 1, /* every tensor of at least size_threshold bytes */
+  NNCF_EXTERNAL_DATA_NEVER = 2   /* fails with NNCF_ERR_UNSUPPORTED past 2 GB */
+};
+
+typedef struct nncf_model_save_params {
+  uint32_t struct_size;
+  nncf_external_data_mode external_data;
+  /* File name (relative to the model's directory) for external data; NULL means
+   * "<model file name>.data". */
+  const char* external_data_file;
+  /* Tensors smaller than this stay inline when external data is written. Default 1024. */
+  uint64_t size_threshold;
+  nncf_progress_fn progress;
+  void* progress_user_data;
+} nncf_model_save_params;
+
+NNCF_API void nncf_model_save_params_default(nncf_model_save_params* params, uint32_t struct_size);
+#define NNCF_MODEL_SAVE_PARAMS_INIT(p) nncf_model_save_params_default((p), sizeof *(p))
+
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_load_file(const char* path,
+                                                          const nncf_model_load_params* params,
+                                                          nncf_model** out);
+/* data is copied; blobs over 2 GB are refused (protobuf's limit). */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_load_memory(const void* data, size_t size,
+                                                            const nncf_model_load_params* params,
+                                                            nncf_model** out);
+/* Writes to a temporary file in the same directory, then renames it into place, so saving over
+ * the file the model was loaded from works and a failure leaves no partial file. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_save_file(const nncf_model* model, const char* path,
+                                                          const nncf_model_save_params* params);
+/* The whole model as one protobuf; fails with NNCF_ERR_UNSUPPORTED past 2 GB. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_save_memory(const nncf_model* model,
+                                                            nncf_blob** out);
+NNCF_API void nncf_model_free(nncf_model* model);
+
+NNCF_API size_t nncf_model_num_inputs(const nncf_model* model);
+NNCF_API size_t nncf_model_num_outputs(const nncf_model* model);
+/* Graph inputs that are initializers are not listed. info lives as long as the model. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_input_info(const nncf_model* model, size_t index,
+                                                           nncf_tensor_info* info);
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_output_info(const nncf_model* model, size_t index,
+                                                            nncf_tensor_info* info);
+/* JSON description: IR version, opsets, producer, op histogram, inputs, outputs, initializers. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_summary_json(const nncf_model* model,
+                                                             nncf_blob** out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Samples and datasets (nncf.Dataset)
+ * ------------------------------------------------------------------------------------------- */
+typedef struct nncf_sample nncf_sample;
+typedef struct nncf_dataset nncf_dataset;
+
+NNCF_API NNCF_NODISCARD nncf_status* nncf_sample_create(nncf_sample** out);
+NNCF_API void nncf_sample_free(nncf_sample* sample);
+/* Adds or replaces a named tensor; data is copied. Names that are not model inputs (labels) are
+ * allowed. nbytes must equal the size implied by dtype and shape (4-bit types packed). */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_sample_set_tensor(nncf_sample* sample, const char* name,
+                                                            nncf_dtype dtype, const int64_t* shape,
+                                                            size_t ndim, const void* data,
+                                                            size_t nbytes);
+NNCF_API size_t nncf_sample_num_tensors(const nncf_sample* sample);
+/* info->data points into the sample and lives until the sample changes or is freed. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_sample_tensor_info(const nncf_sample* sample,
+                                                             size_t index, nncf_tensor_info* info);
+NNCF_API NNCF_NODISCARD nncf_status* nncf_sample_find_tensor(const nncf_sample* sample,
+                                                             const char* name,
+                                                             nncf_tensor_info* info);
+
+/* Fills `out` (an empty sample owned by the library) with item `index`. */
+typedef nncf_status* (*nncf_get_item_fn)(void* user_data, int64_t index, nncf_sample* out);
+/* Like nncf.Dataset's transform_func: turns a raw item into model inputs. */
+typedef nncf_status* (*nncf_transform_fn)(void* user_data, const nncf_sample* item,
+                                          nncf_sample* out);
+
+typedef struct nncf_dataset_callbacks {
+  uint32_t struct_size;
+  void* user_data;
+  /* Number of items, or -1 when unknown (items are then read until get_item reports
+   * NNCF_ERR_NOT_FOUND). NULL means unknown. */
+  int64_t (*length)(void* user_data);
+  nncf_get_item_fn get_item; /* required */
+  nncf_transform_fn transform; /* optional; gets the same user_data */
+  void (*destroy)(void* user_data); /* optional; called once by nncf_dataset_free */
+  int64_t batch_size; /* items' batch size if known, else 0 */
+} nncf_dataset_callbacks;
+
+NNCF_API void nncf_dataset_callbacks_default(nncf_dataset_callbacks* callbacks,
+                                             uint32_t struct_size);
+#define NNCF_DATASET_CALLBACKS_INIT(p) nncf_dataset_callbacks_default((p), sizeof *(p))
+
+NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_create(const nncf_dataset_callbacks* callbacks,
+                                                         nncf_dataset** out);
+/* A dataset over copies of the given samples. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_create_from_samples(
+    const nncf_sample* const* samples, size_t n_samples, nncf_dataset** out);
+/* Sets (or with fn NULL clears) a transform on any dataset; destroy(user_data) runs when it is
+ * replaced or the dataset is freed. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_set_transform(nncf_dataset* dataset,
+                                                                nncf_transform_fn fn,
+                                                                void* user_data,
+                                                                void (*destroy)(void* user_data));
+NNCF_API void nncf_dataset_free(nncf_dataset* dataset);
+/* -1 when unknown. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_length(const nncf_dataset* dataset,
+                                                         int64_t* out);
+NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_batch_size(const nncf_dataset* dataset,
+                                                             int64_t* out);
+/* Item `index` after the transform (nncf.Dataset.get_inference_data for one item). The caller
+ * frees *out with nncf_sample_free. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_get_item(nncf_dataset* dataset, int64_t index,
+                                                           nncf_sample** out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Configs (nncf.NNCFConfig and advanced parameters as JSON)
+ * ------------------------------------------------------------------------------------------- */
+typedef struct nncf_config nncf_config;
+
+/* json need not be NUL-terminated. Validated against the schema; errors name the JSON path
+ * ("$.quantize.advanced.overflow_fix: expected one of ...") with NNCF_ERR_INVALID_CONFIG. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_config_from_json(const char* json, size_t length,
+                                                           nncf_config** out);
+NNCF_API NNCF_NODISCARD nncf_status* nncf_config_from_file(const char* path, nncf_config** out);
+NNCF_API void nncf_config_free(nncf_config* config);
+NNCF_API NNCF_NODISCARD nncf_status* nncf_config_to_json(const nncf_config* config,
+                                                         nncf_blob** out);
+/* key is a dotted path ("quantize.advanced.overflow_fix"). get returns the JSON text of the
+ * value, or the schema default when the key is unset; NNCF_ERR_NOT_FOUND for keys the schema
+ * does not have. set validates the value against the schema before storing it. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_config_get(const nncf_config* config, const char* key,
+                                                     nncf_blob** json_value);
+NNCF_API NNCF_NODISCARD nncf_status* nncf_config_set(nncf_config* config, const char* key,
+                                                     const char* json_value);
+/* The JSON schema the library validates configs against. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_config_schema_json(nncf_blob** out);
+
+/* ---------------------------------------------------------------------------------------------
+ * ABI checks for hand-written bindings
+ * ------------------------------------------------------------------------------------------- */
+/* sizeof of a public struct by name ("nncf_model_save_params"); 0 for unknown names. */
+NNCF_API size_t nncf_abi_sizeof(const char* type_name);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* NNCF_H_ */
