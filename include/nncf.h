@@ -8,15 +8,21 @@
  *   new handles.
  * - Params structs begin with struct_size and are filled with defaults by their _default()
  *   function (use the NNCF_*_INIT macros). Passing NULL for a params pointer means defaults.
+ *   A struct_size smaller than the library's struct (a caller built against an older header)
+ *   is accepted and the missing fields get their defaults; struct_size 0 or larger than the
+ *   library's struct fails with NNCF_ERR_VERSION_MISMATCH naming the struct and both sizes.
+ * - On failure, output arguments are left unchanged.
  * - Strings and arrays passed in are copied before the call returns. A returned const char*
  *   lives as long as the handle it came from.
  * - Callbacks get user_data and run synchronously on the calling thread, one at a time, never
  *   after the call that runs them returns (exceptions: the log callback, and a dataset's destroy).
  *
  * Thread safety: a model handle is immutable once loaded and may be read from several threads at
- * once (describe, save, and use as input to algorithms). A dataset, sample or config handle must
- * not be used by two threads at once. Status objects and blobs belong to the thread that got
- * them. nncf_set_log_callback may be called at any time from any thread.
+ * once (describe, save, and use as input to algorithms); only nncf_model_free needs exclusive
+ * access. A dataset, sample or config handle must not be used by two threads at once; different
+ * handles may be used concurrently. Status objects and blobs are plain values: any thread may
+ * read or free them, one at a time. nncf_set_log_callback may be called at any time from any
+ * thread (but not from inside the log callback itself).
  */
 #ifndef NNCF_H_
 #define NNCF_H_
@@ -111,8 +117,11 @@ typedef void (*nncf_log_fn)(void* user_data, nncf_log_level level, const char* c
                             const char* message);
 
 /* Installs the process-wide logger (NULL fn restores the default, which writes warnings and
- * errors to stderr). Safe to call from any thread at any time; the callback may be called from
- * any thread that runs a library call, so it must be thread-safe itself. */
+ * errors to stderr). Safe to call from any thread at any time, except from inside the log
+ * callback. The callback may be called from any thread that runs a library call, never by two
+ * threads at once. Once this function returns, the previous callback is not running and will
+ * not be called again, so its user_data may be released. min_level is clamped to
+ * [NNCF_LOG_DEBUG, NNCF_LOG_NONE]. */
 NNCF_API void nncf_set_log_callback(nncf_log_fn fn, void* user_data, nncf_log_level min_level);
 
 /* Returns 0 to cancel the running operation (it then fails with NNCF_ERR_CANCELLED). */
@@ -163,7 +172,9 @@ NNCF_API const char* nncf_dtype_name(nncf_dtype dtype);
 /* Bits per element (4 for int4/uint4/float4e2m1); 0 for string and unknown values. */
 NNCF_API size_t nncf_dtype_bits(nncf_dtype dtype);
 
-/* A borrowed view of a tensor. Shape entries are -1 for a dynamic dimension (see dim_params). */
+/* A borrowed view of a tensor, filled by the *_info functions. Set struct_size (to
+ * sizeof(nncf_tensor_info)) before the call; the library writes at most struct_size bytes.
+ * Shape entries are -1 for a dynamic dimension (see dim_params). */
 typedef struct nncf_tensor_info {
   uint32_t struct_size;
   const char* name;
@@ -266,7 +277,11 @@ NNCF_API NNCF_NODISCARD nncf_status* nncf_sample_find_tensor(const nncf_sample* 
                                                              const char* name,
                                                              nncf_tensor_info* info);
 
-/* Fills `out` (an empty sample owned by the library) with item `index`. */
+/* Fills `out` (an empty sample owned by the library, valid only during the call) with item
+ * `index`. Returning NULL with `out` left empty is an error. A returned status is freed by the
+ * library; NNCF_ERR_CANCELLED keeps its code, NNCF_ERR_NOT_FOUND marks the end of a dataset of
+ * unknown length, and any other code reaches the caller as NNCF_ERR_CALLBACK carrying the
+ * callback's code name and message. The same rules apply to transforms. */
 typedef nncf_status* (*nncf_get_item_fn)(void* user_data, int64_t index, nncf_sample* out);
 /* Like nncf.Dataset's transform_func: turns a raw item into model inputs. */
 typedef nncf_status* (*nncf_transform_fn)(void* user_data, const nncf_sample* item,
@@ -288,19 +303,23 @@ NNCF_API void nncf_dataset_callbacks_default(nncf_dataset_callbacks* callbacks,
                                              uint32_t struct_size);
 #define NNCF_DATASET_CALLBACKS_INIT(p) nncf_dataset_callbacks_default((p), sizeof *(p))
 
+/* On success the dataset owns user_data (destroy runs in nncf_dataset_free); on failure
+ * destroy is not called and the caller still owns user_data. */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_create(const nncf_dataset_callbacks* callbacks,
                                                          nncf_dataset** out);
 /* A dataset over copies of the given samples. */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_create_from_samples(
     const nncf_sample* const* samples, size_t n_samples, nncf_dataset** out);
 /* Sets (or with fn NULL clears) a transform on any dataset; destroy(user_data) runs when it is
- * replaced or the dataset is freed. */
+ * replaced (unless by the same user_data and destroy) or the dataset is freed. On failure
+ * destroy is not called. */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_set_transform(nncf_dataset* dataset,
                                                                 nncf_transform_fn fn,
                                                                 void* user_data,
                                                                 void (*destroy)(void* user_data));
 NNCF_API void nncf_dataset_free(nncf_dataset* dataset);
-/* -1 when unknown. */
+/* -1 when unknown. nncf_dataset_get_item fails with NNCF_ERR_NOT_FOUND for an index at or past
+ * the length. */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_length(const nncf_dataset* dataset,
                                                          int64_t* out);
 NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_batch_size(const nncf_dataset* dataset,

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <google/protobuf/message.h>
+#include <google/protobuf/unknown_field_set.h>
 #include <onnx/onnx_pb.h>
 
 #include "core/ir/buffer.h"
@@ -42,8 +44,19 @@ ir::Tensor TensorFromProto(const ::onnx::TensorProto& proto, ExternalDataReader*
 
 // writer == nullptr: tensors are written as recorded in Tensor::encoding; a tensor whose source
 // was external keeps its recorded external_data entries (used for in-memory round trips).
+// With a writer, every tensor that has bytes is offered to it; a tensor it declines is written
+// as recorded, except that one whose source was external goes inline as raw_data.
 void ModelToProto(const ir::Model& model, ::onnx::ModelProto* proto, ExternalDataWriter* writer);
 void TensorToProto(const ir::Tensor& tensor, ::onnx::TensorProto* proto,
                    ExternalDataWriter* writer);
+
+// Unknown-field plumbing shared by import and export: a message's UnknownFieldSet kept as its
+// wire bytes ("" when empty), and merged back into a message on export.
+std::string SerializeUnknownFields(const ::google::protobuf::UnknownFieldSet& fields);
+void RestoreUnknownFields(const std::string& serialized, ::google::protobuf::Message* message);
+
+// FunctionProto.attribute_proto, newer than ONNX 1.12: imported from the unknown fields into
+// ir::Function::attribute_defaults and written back as an unknown field.
+constexpr int kFunctionAttributeProtoField = 11;
 
 }  // namespace nncf::onnx

@@ -1,0 +1,109 @@
+// Compile-time freeze of the public ABI in include/nncf.h.
+//
+// Released layouts never change: a binding compiled against an older header passes its own
+// struct_size, and the library reads only the fields that fit in it. So:
+// - new fields go at the END of a struct; the asserts for existing fields never change, new
+//   asserts are appended, and a struct's sizeof assert only ever grows;
+// - enum values are never renumbered or reused; new values get new numbers.
+// A failure here means an edit broke released binaries: undo it rather than updating the assert.
+// Every struct listed here must also be listed in abi.cc (tests/abi/struct_sizes_test.sh checks).
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "nncf.h"
+
+#define NNCF_ASSERT_FIELD(type, field, offset, size)                           \
+  static_assert(offsetof(type, field) == (offset), #type "." #field " moved"); \
+  static_assert(sizeof(type::field) == (size), #type "." #field " changed size")
+
+#define NNCF_ASSERT_SIZE(type, size) static_assert(sizeof(type) == (size), #type " changed size")
+
+// Holds on every platform: struct_size is what the versioning scheme rests on.
+static_assert(std::is_standard_layout<nncf_tensor_info>::value, "nncf_tensor_info");
+static_assert(std::is_standard_layout<nncf_model_load_params>::value, "nncf_model_load_params");
+static_assert(std::is_standard_layout<nncf_model_save_params>::value, "nncf_model_save_params");
+static_assert(std::is_standard_layout<nncf_dataset_callbacks>::value, "nncf_dataset_callbacks");
+static_assert(offsetof(nncf_tensor_info, struct_size) == 0, "struct_size must come first");
+static_assert(offsetof(nncf_model_load_params, struct_size) == 0, "struct_size must come first");
+static_assert(offsetof(nncf_model_save_params, struct_size) == 0, "struct_size must come first");
+static_assert(offsetof(nncf_dataset_callbacks, struct_size) == 0, "struct_size must come first");
+
+// Enum-like typedefs are fixed-width so the layouts below do not depend on the compiler.
+static_assert(std::is_same<nncf_code, int32_t>::value, "nncf_code is int32_t");
+static_assert(std::is_same<nncf_log_level, int32_t>::value, "nncf_log_level is int32_t");
+static_assert(std::is_same<nncf_dtype, int32_t>::value, "nncf_dtype is int32_t");
+static_assert(std::is_same<nncf_external_data_mode, int32_t>::value,
+              "nncf_external_data_mode is int32_t");
+
+#if defined(__x86_64__) && defined(__LP64__)
+
+// nncf_tensor_info (API version 1)
+NNCF_ASSERT_FIELD(nncf_tensor_info, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_tensor_info, name, 8, 8);
+NNCF_ASSERT_FIELD(nncf_tensor_info, dtype, 16, 4);
+NNCF_ASSERT_FIELD(nncf_tensor_info, ndim, 24, 8);
+NNCF_ASSERT_FIELD(nncf_tensor_info, shape, 32, 8);
+NNCF_ASSERT_FIELD(nncf_tensor_info, dim_params, 40, 8);
+NNCF_ASSERT_FIELD(nncf_tensor_info, has_shape, 48, 4);
+NNCF_ASSERT_FIELD(nncf_tensor_info, data, 56, 8);
+NNCF_ASSERT_FIELD(nncf_tensor_info, nbytes, 64, 8);
+NNCF_ASSERT_SIZE(nncf_tensor_info, 72);
+
+// nncf_model_load_params (API version 1)
+NNCF_ASSERT_FIELD(nncf_model_load_params, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_model_load_params, base_dir, 8, 8);
+NNCF_ASSERT_FIELD(nncf_model_load_params, mmap_external_data, 16, 4);
+NNCF_ASSERT_FIELD(nncf_model_load_params, validate, 20, 4);
+NNCF_ASSERT_SIZE(nncf_model_load_params, 24);
+
+// nncf_model_save_params (API version 1)
+NNCF_ASSERT_FIELD(nncf_model_save_params, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_model_save_params, external_data, 4, 4);
+NNCF_ASSERT_FIELD(nncf_model_save_params, external_data_file, 8, 8);
+NNCF_ASSERT_FIELD(nncf_model_save_params, size_threshold, 16, 8);
+NNCF_ASSERT_FIELD(nncf_model_save_params, progress, 24, 8);
+NNCF_ASSERT_FIELD(nncf_model_save_params, progress_user_data, 32, 8);
+NNCF_ASSERT_SIZE(nncf_model_save_params, 40);
+
+// nncf_dataset_callbacks (API version 1)
+NNCF_ASSERT_FIELD(nncf_dataset_callbacks, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_dataset_callbacks, user_data, 8, 8);
+NNCF_ASSERT_FIELD(nncf_dataset_callbacks, length, 16, 8);
+NNCF_ASSERT_FIELD(nncf_dataset_callbacks, get_item, 24, 8);
+NNCF_ASSERT_FIELD(nncf_dataset_callbacks, transform, 32, 8);
+NNCF_ASSERT_FIELD(nncf_dataset_callbacks, destroy, 40, 8);
+NNCF_ASSERT_FIELD(nncf_dataset_callbacks, batch_size, 48, 8);
+NNCF_ASSERT_SIZE(nncf_dataset_callbacks, 56);
+
+#endif  // x86_64 LP64
+
+// Enum values are part of the ABI on every platform.
+static_assert(NNCF_OK == 0 && NNCF_ERR_INVALID_ARGUMENT == 1 && NNCF_ERR_NOT_FOUND == 2 &&
+                  NNCF_ERR_INVALID_MODEL == 3 && NNCF_ERR_UNSUPPORTED == 4 && NNCF_ERR_IO == 5 &&
+                  NNCF_ERR_OUT_OF_MEMORY == 6 && NNCF_ERR_CANCELLED == 7 &&
+                  NNCF_ERR_CALLBACK == 8 && NNCF_ERR_VERSION_MISMATCH == 9 &&
+                  NNCF_ERR_INVALID_CONFIG == 10 && NNCF_ERR_INTERNAL == 11,
+              "status codes are never renumbered");
+static_assert(NNCF_LOG_DEBUG == 0 && NNCF_LOG_INFO == 1 && NNCF_LOG_WARNING == 2 &&
+                  NNCF_LOG_ERROR == 3 && NNCF_LOG_NONE == 4,
+              "log levels are never renumbered");
+static_assert(NNCF_EXTERNAL_DATA_AUTO == 0 && NNCF_EXTERNAL_DATA_ALWAYS == 1 &&
+                  NNCF_EXTERNAL_DATA_NEVER == 2,
+              "external data modes are never renumbered");
+// dtype values are ONNX TensorProto.DataType numbers.
+static_assert(NNCF_DTYPE_UNDEFINED == 0 && NNCF_DTYPE_FLOAT == 1 && NNCF_DTYPE_UINT8 == 2 &&
+                  NNCF_DTYPE_INT8 == 3 && NNCF_DTYPE_UINT16 == 4 && NNCF_DTYPE_INT16 == 5 &&
+                  NNCF_DTYPE_INT32 == 6 && NNCF_DTYPE_INT64 == 7 && NNCF_DTYPE_STRING == 8 &&
+                  NNCF_DTYPE_BOOL == 9 && NNCF_DTYPE_FLOAT16 == 10 && NNCF_DTYPE_DOUBLE == 11 &&
+                  NNCF_DTYPE_UINT32 == 12 && NNCF_DTYPE_UINT64 == 13 &&
+                  NNCF_DTYPE_COMPLEX64 == 14 && NNCF_DTYPE_COMPLEX128 == 15 &&
+                  NNCF_DTYPE_BFLOAT16 == 16 && NNCF_DTYPE_FLOAT8E4M3FN == 17 &&
+                  NNCF_DTYPE_FLOAT8E4M3FNUZ == 18 && NNCF_DTYPE_FLOAT8E5M2 == 19 &&
+                  NNCF_DTYPE_FLOAT8E5M2FNUZ == 20 && NNCF_DTYPE_UINT4 == 21 &&
+                  NNCF_DTYPE_INT4 == 22 && NNCF_DTYPE_FLOAT4E2M1 == 23,
+              "dtypes are never renumbered");
+
+#undef NNCF_ASSERT_FIELD
+#undef NNCF_ASSERT_SIZE
