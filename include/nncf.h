@@ -330,6 +330,28 @@ NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_get_item(nncf_dataset* dataset
                                                            nncf_sample** out);
 
 /* ---------------------------------------------------------------------------------------------
+ * Inference (evaluate original and compressed models without another runtime)
+ * ------------------------------------------------------------------------------------------- */
+typedef struct nncf_infer_params {
+  uint32_t struct_size;
+  int32_t num_threads;             /* 0 (default): one per core */
+  const char* const* output_names; /* NULL (default): the graph outputs */
+  size_t n_output_names;
+} nncf_infer_params;
+
+NNCF_API void nncf_infer_params_default(nncf_infer_params* params, uint32_t struct_size);
+#define NNCF_INFER_PARAMS_INIT(p) nncf_infer_params_default((p), sizeof *(p))
+
+/* Runs the model on the named tensors of `inputs` (tensors that are not model inputs, such as
+ * labels, are ignored) and returns the requested outputs in a new sample, in order. Several
+ * threads may call this on the same model at once: the compiled plan is shared read-only and
+ * each call has its own buffers. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_model_infer(const nncf_model* model,
+                                                      const nncf_sample* inputs,
+                                                      const nncf_infer_params* params,
+                                                      nncf_sample** outputs);
+
+/* ---------------------------------------------------------------------------------------------
  * Configs (nncf.NNCFConfig and advanced parameters as JSON)
  * ------------------------------------------------------------------------------------------- */
 typedef struct nncf_config nncf_config;

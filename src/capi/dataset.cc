@@ -1,5 +1,6 @@
 // Datasets: user callbacks or copied samples, plus the optional transform (nncf.Dataset's
 // transform_func). User callbacks report failures as statuses; they become nncf::Error here.
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,9 +15,9 @@ namespace {
 // dataset of unknown length). Everything else becomes NNCF_ERR_CALLBACK.
 void ThrowIfCallbackFailed(nncf_status* status, const std::string& what, bool end_of_data_ok) {
   if (status == nullptr) return;
+  const std::unique_ptr<nncf_status, void (*)(nncf_status*)> owned(status, nncf_status_free);
   const nncf_code code = status->code;
-  std::string message = status->message;
-  nncf_status_free(status);
+  const std::string& message = status->message;
   if (code == NNCF_ERR_CANCELLED) Fail(ErrorCode::kCancelled, what + " cancelled: " + message);
   if (code == NNCF_ERR_NOT_FOUND && end_of_data_ok) {
     Fail(ErrorCode::kNotFound, what + " reported the end of the data: " + message);

@@ -1,0 +1,7 @@
+#include "core/exec/kernel_registry.h"
+
+namespace nncf::exec {
+
+void RegisterNormalizationKernels(KernelRegistry& /*registry*/) {}
+
+}  // namespace nncf::exec
