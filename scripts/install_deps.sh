@@ -8,6 +8,9 @@ pkgs=(cmake g++ make pkg-config ccache
       libonnx-dev libprotobuf-dev protobuf-compiler libdnnl-dev libeigen3-dev libcjson-dev)
 if [[ "$profile" == "test" ]]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libonnx-testdata binutils file)
+  # Node.js runs ONNX Runtime (npm onnxruntime-node) as the independent judge; any node >= 18.
+  command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+  command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi
 
 missing=()
@@ -16,7 +19,20 @@ for p in "${pkgs[@]}"; do
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+install_ort() {
+  # ONNX Runtime for the cross-checks, pinned by tests/ort/package-lock.json. --ignore-scripts:
+  # the package ships its CPU library; its install script would try to download more.
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/ort" && pwd)"
+  if [[ ! -f "$dir/node_modules/onnxruntime-node/package.json" ]]; then
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  [[ "$profile" == "test" ]] && install_ort
+  exit 0
+fi
 
 echo "installing: ${missing[*]}"
 sudo_cmd=()
@@ -24,3 +40,5 @@ sudo_cmd=()
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[[ "$profile" == "test" ]] && install_ort
+exit 0
