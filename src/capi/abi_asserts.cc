@@ -25,10 +25,12 @@ static_assert(std::is_standard_layout<nncf_tensor_info>::value, "nncf_tensor_inf
 static_assert(std::is_standard_layout<nncf_model_load_params>::value, "nncf_model_load_params");
 static_assert(std::is_standard_layout<nncf_model_save_params>::value, "nncf_model_save_params");
 static_assert(std::is_standard_layout<nncf_dataset_callbacks>::value, "nncf_dataset_callbacks");
+static_assert(std::is_standard_layout<nncf_infer_params>::value, "nncf_infer_params");
 static_assert(offsetof(nncf_tensor_info, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_model_load_params, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_model_save_params, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_dataset_callbacks, struct_size) == 0, "struct_size must come first");
+static_assert(offsetof(nncf_infer_params, struct_size) == 0, "struct_size must come first");
 
 // Enum-like typedefs are fixed-width so the layouts below do not depend on the compiler.
 static_assert(std::is_same<nncf_code, int32_t>::value, "nncf_code is int32_t");
@@ -76,6 +78,13 @@ NNCF_ASSERT_FIELD(nncf_dataset_callbacks, transform, 32, 8);
 NNCF_ASSERT_FIELD(nncf_dataset_callbacks, destroy, 40, 8);
 NNCF_ASSERT_FIELD(nncf_dataset_callbacks, batch_size, 48, 8);
 NNCF_ASSERT_SIZE(nncf_dataset_callbacks, 56);
+
+// nncf_infer_params (API version 1)
+NNCF_ASSERT_FIELD(nncf_infer_params, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_infer_params, num_threads, 4, 4);
+NNCF_ASSERT_FIELD(nncf_infer_params, output_names, 8, 8);
+NNCF_ASSERT_FIELD(nncf_infer_params, n_output_names, 16, 8);
+NNCF_ASSERT_SIZE(nncf_infer_params, 24);
 
 #endif  // x86_64 LP64
 

@@ -1,7 +1,598 @@
+// Conv and ConvTranspose: f32/f16/bf16 on oneDNN (primitives cached per input shape, weights
+// prepared once per weight buffer), f64 on plain loops.
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "core/exec/kernel_registry.h"
+#include "core/exec/kernels/onednn_util.h"
+#include "core/exec/tensor_util.h"
+#include "core/ir/buffer.h"
 
 namespace nncf::exec {
+namespace {
 
-void RegisterConvKernels(KernelRegistry& /*registry*/) {}
+using dnnl::memory;
+using onednn::NodeLabel;
+
+enum class AutoPad { kNotSet, kSameUpper, kSameLower, kValid };
+
+AutoPad ParseAutoPad(const NodeInfo& info) {
+  const std::string value = info.GetString("auto_pad", "NOTSET");
+  if (value == "NOTSET" || value.empty()) return AutoPad::kNotSet;
+  if (value == "SAME_UPPER") return AutoPad::kSameUpper;
+  if (value == "SAME_LOWER") return AutoPad::kSameLower;
+  if (value == "VALID") return AutoPad::kValid;
+  info.Fail(ErrorCode::kUnsupported, "attribute auto_pad has unsupported value '" + value + "'");
+}
+
+// Attributes shared by Conv and ConvTranspose, checked against the input ranks at run time.
+struct ConvAttributes {
+  AutoPad auto_pad = AutoPad::kNotSet;
+  int64_t group = 1;
+  std::vector<int64_t> dilations, kernel_shape, pads, strides;
+  std::vector<int64_t> output_padding, output_shape;  // ConvTranspose only
+
+  explicit ConvAttributes(const NodeInfo& info) {
+    auto_pad = ParseAutoPad(info);
+    group = info.GetInt("group", 1);
+    dilations = info.GetInts("dilations");
+    kernel_shape = info.GetInts("kernel_shape");
+    pads = info.GetInts("pads");
+    strides = info.GetInts("strides");
+    output_padding = info.GetInts("output_padding");
+    output_shape = info.GetInts("output_shape");
+    if (group < 1) {
+      info.Fail(ErrorCode::kInvalidModel,
+                "attribute group must be >= 1, got " + std::to_string(group));
+    }
+    for (int64_t v : dilations) {
+      if (v < 1) info.Fail(ErrorCode::kInvalidModel, "attribute dilations must be >= 1");
+    }
+    for (int64_t v : strides) {
+      if (v < 1) info.Fail(ErrorCode::kInvalidModel, "attribute strides must be >= 1");
+    }
+    for (int64_t v : pads) {
+      if (v < 0) info.Fail(ErrorCode::kInvalidModel, "attribute pads must be >= 0");
+    }
+  }
+};
+
+// Per-spatial-dimension geometry of one call.
+struct Geometry {
+  std::vector<int64_t> in, kernel, stride, dilation, pad_begin, pad_end, out;
+};
+
+std::vector<int64_t> AttrOrDefault(const NodeLabel& label, const std::vector<int64_t>& values,
+                                   size_t n, int64_t fallback, const char* name) {
+  if (values.empty()) return std::vector<int64_t>(n, fallback);
+  if (values.size() != n) {
+    label.Fail(ErrorCode::kInvalidArgument,
+               std::string("attribute ") + name + " has " + std::to_string(values.size()) +
+                   " values, expected " + std::to_string(n) + " for the input rank");
+  }
+  return values;
+}
+
+// Fills in, kernel, stride, dilation and pads (not out) from the attributes and the shapes.
+Geometry BaseGeometry(const NodeLabel& label, const ConvAttributes& a,
+                      const std::vector<int64_t>& x_dims, const std::vector<int64_t>& w_dims) {
+  const size_t n = x_dims.size() - 2;
+  Geometry g;
+  g.in.assign(x_dims.begin() + 2, x_dims.end());
+  g.kernel.assign(w_dims.begin() + 2, w_dims.end());
+  if (!a.kernel_shape.empty() && a.kernel_shape != g.kernel) {
+    label.Fail(ErrorCode::kInvalidArgument,
+               "attribute kernel_shape " + ShapeString(a.kernel_shape) +
+                   " does not match the weight shape " + ShapeString(w_dims));
+  }
+  g.stride = AttrOrDefault(label, a.strides, n, 1, "strides");
+  g.dilation = AttrOrDefault(label, a.dilations, n, 1, "dilations");
+  std::vector<int64_t> pads = AttrOrDefault(label, a.pads, 2 * n, 0, "pads");
+  g.pad_begin.assign(pads.begin(), pads.begin() + n);
+  g.pad_end.assign(pads.begin() + n, pads.end());
+  for (size_t i = 0; i < n; ++i) {
+    if (g.kernel[i] < 1 || g.in[i] < 1) {
+      label.Fail(ErrorCode::kInvalidArgument, "empty spatial extent in input " +
+                                                  ShapeString(x_dims) + " or weight " +
+                                                  ShapeString(w_dims));
+    }
+  }
+  return g;
+}
+
+int64_t KernelRange(const Geometry& g, size_t i) {
+  return (g.kernel[i] - 1) * g.dilation[i] + 1;
+}
+
+Geometry ConvGeometry(const NodeLabel& label, const ConvAttributes& a,
+                      const std::vector<int64_t>& x_dims, const std::vector<int64_t>& w_dims) {
+  Geometry g = BaseGeometry(label, a, x_dims, w_dims);
+  const size_t n = g.in.size();
+  g.out.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t range = KernelRange(g, i);
+    if (a.auto_pad == AutoPad::kSameUpper || a.auto_pad == AutoPad::kSameLower) {
+      g.out[i] = (g.in[i] + g.stride[i] - 1) / g.stride[i];
+      const int64_t total = std::max<int64_t>(0, (g.out[i] - 1) * g.stride[i] + range - g.in[i]);
+      const int64_t small = total / 2;
+      g.pad_begin[i] = a.auto_pad == AutoPad::kSameUpper ? small : total - small;
+      g.pad_end[i] = total - g.pad_begin[i];
+      continue;
+    }
+    if (a.auto_pad == AutoPad::kValid) g.pad_begin[i] = g.pad_end[i] = 0;
+    const int64_t span = g.in[i] + g.pad_begin[i] + g.pad_end[i] - range;
+    if (span < 0) {
+      label.Fail(ErrorCode::kInvalidArgument,
+                 "kernel extent " + std::to_string(range) + " exceeds padded input extent " +
+                     std::to_string(g.in[i] + g.pad_begin[i] + g.pad_end[i]) + " in input " +
+                     ShapeString(x_dims));
+    }
+    g.out[i] = span / g.stride[i] + 1;
+  }
+  return g;
+}
+
+// Output extents without any padding or output_padding ("full" transposed convolution) are
+// in = s*(in-1) + range; the node's output is a window of it starting at pad_begin.
+Geometry ConvTransposeGeometry(const NodeLabel& label, const ConvAttributes& a,
+                               const std::vector<int64_t>& x_dims,
+                               const std::vector<int64_t>& w_dims) {
+  Geometry g = BaseGeometry(label, a, x_dims, w_dims);
+  const size_t n = g.in.size();
+  std::vector<int64_t> extra = AttrOrDefault(label, a.output_padding, n, 0, "output_padding");
+  std::vector<int64_t> wanted;
+  if (!a.output_shape.empty()) {
+    wanted = a.output_shape;
+    if (wanted.size() == n + 2) wanted.erase(wanted.begin(), wanted.begin() + 2);
+    if (wanted.size() != n) {
+      label.Fail(ErrorCode::kInvalidArgument, "attribute output_shape " +
+                                                  ShapeString(a.output_shape) +
+                                                  " does not match the input rank");
+    }
+  }
+  g.out.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t full = g.stride[i] * (g.in[i] - 1) + extra[i] + KernelRange(g, i);
+    const bool same = a.auto_pad == AutoPad::kSameUpper || a.auto_pad == AutoPad::kSameLower;
+    if (!wanted.empty() || same) {
+      g.out[i] = wanted.empty() ? g.in[i] * g.stride[i] : wanted[i];
+      const int64_t total = full - g.out[i];
+      // Floor division (as the spec writes it): a negative total (output larger than the full
+      // result) extends the end.
+      const int64_t small = total >= 0 ? total / 2 : -((1 - total) / 2);
+      if (a.auto_pad == AutoPad::kSameUpper) {
+        g.pad_begin[i] = small;
+        g.pad_end[i] = total - small;
+      } else {
+        g.pad_begin[i] = total - small;
+        g.pad_end[i] = small;
+      }
+    } else {
+      if (a.auto_pad == AutoPad::kValid) g.pad_begin[i] = g.pad_end[i] = 0;
+      g.out[i] = full - g.pad_begin[i] - g.pad_end[i];
+    }
+    if (g.out[i] < 1) {
+      label.Fail(ErrorCode::kInvalidArgument, "output extent " + std::to_string(g.out[i]) +
+                                                  " is not positive for input " +
+                                                  ShapeString(x_dims));
+    }
+  }
+  return g;
+}
+
+// Checks dtypes and channel counts; returns the output channel count.
+int64_t CheckConvShapes(const NodeLabel& label, const ConvAttributes& a, bool transpose,
+                        const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor* b) {
+  onednn::RequireDType(
+      label, x, "X",
+      {ir::DType::kFloat, ir::DType::kFloat16, ir::DType::kBFloat16, ir::DType::kDouble});
+  onednn::RequireSameDType(label, w, "W", x);
+  if (b) onednn::RequireSameDType(label, *b, "B", x);
+  if (x.dims.size() < 3 || w.dims.size() != x.dims.size()) {
+    label.Fail(ErrorCode::kInvalidArgument, "input X " + ShapeString(x.dims) + " and weight W " +
+                                                ShapeString(w.dims) +
+                                                " must have the same rank >= 3");
+  }
+  const int64_t channels = x.dims[1];
+  int64_t out_channels = 0;
+  bool ok = false;
+  if (transpose) {
+    out_channels = w.dims[1] * a.group;
+    ok = w.dims[0] == channels && channels % a.group == 0;
+  } else {
+    out_channels = w.dims[0];
+    ok = w.dims[1] * a.group == channels && out_channels % a.group == 0;
+  }
+  if (!ok) {
+    label.Fail(ErrorCode::kInvalidArgument, "weight W " + ShapeString(w.dims) +
+                                                " does not fit input X " + ShapeString(x.dims) +
+                                                " with group " + std::to_string(a.group));
+  }
+  if (b && (b->dims.size() != 1 || b->dims[0] != out_channels)) {
+    label.Fail(ErrorCode::kInvalidArgument, "bias B " + ShapeString(b->dims) +
+                                                " must have shape [" +
+                                                std::to_string(out_channels) + "]");
+  }
+  return out_channels;
+}
+
+int64_t Product(const std::vector<int64_t>& v) {
+  int64_t p = 1;
+  for (int64_t d : v) p *= d;
+  return p;
+}
+
+// Advances a multi-index over `extent`; false after the last one.
+bool NextIndex(std::vector<int64_t>& index, const std::vector<int64_t>& extent) {
+  for (size_t i = index.size(); i-- > 0;) {
+    if (++index[i] < extent[i]) return true;
+    index[i] = 0;
+  }
+  return false;
+}
+
+// Plain-loop convolution for f64 (and any spatial rank).
+void ReferenceConv(const Geometry& g, int64_t batch, int64_t channels, int64_t out_channels,
+                   int64_t group, const double* x, const double* w, const double* b, double* y) {
+  const size_t n = g.in.size();
+  const int64_t in_size = Product(g.in), out_size = Product(g.out), k_size = Product(g.kernel);
+  const int64_t cg = channels / group, mg = out_channels / group;
+  const std::vector<int64_t> in_strides = Strides(g.in), k_strides = Strides(g.kernel);
+  std::vector<int64_t> o(n), k(n);
+  for (int64_t bn = 0; bn < batch; ++bn) {
+    for (int64_t m = 0; m < out_channels; ++m) {
+      const int64_t grp = m / mg;
+      double* yp = y + (bn * out_channels + m) * out_size;
+      std::fill(o.begin(), o.end(), 0);
+      int64_t oi = 0;
+      do {
+        double acc = b ? b[m] : 0.0;
+        std::fill(k.begin(), k.end(), 0);
+        do {
+          int64_t offset = 0;
+          bool inside = true;
+          for (size_t i = 0; i < n && inside; ++i) {
+            const int64_t pos = o[i] * g.stride[i] - g.pad_begin[i] + k[i] * g.dilation[i];
+            inside = pos >= 0 && pos < g.in[i];
+            offset += pos * in_strides[i];
+          }
+          if (!inside) continue;
+          int64_t koff = 0;
+          for (size_t i = 0; i < n; ++i) koff += k[i] * k_strides[i];
+          for (int64_t c = 0; c < cg; ++c) {
+            acc += x[(bn * channels + grp * cg + c) * in_size + offset] *
+                   w[(m * cg + c) * k_size + koff];
+          }
+        } while (NextIndex(k, g.kernel));
+        yp[oi++] = acc;
+      } while (NextIndex(o, g.out));
+    }
+  }
+}
+
+// Plain-loop transposed convolution for f64: scatters each input into the output window.
+void ReferenceConvTranspose(const Geometry& g, int64_t batch, int64_t channels,
+                            int64_t out_channels, int64_t group, const double* x, const double* w,
+                            const double* b, double* y) {
+  const size_t n = g.in.size();
+  const int64_t in_size = Product(g.in), out_size = Product(g.out), k_size = Product(g.kernel);
+  const int64_t cg = channels / group, mg = out_channels / group;
+  const std::vector<int64_t> out_strides = Strides(g.out), k_strides = Strides(g.kernel);
+  for (int64_t bn = 0; bn < batch; ++bn) {
+    for (int64_t m = 0; m < out_channels; ++m) {
+      double* yp = y + (bn * out_channels + m) * out_size;
+      std::fill(yp, yp + out_size, b ? b[m] : 0.0);
+    }
+    std::vector<int64_t> p(n), k(n);
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t grp = c / cg;
+      const double* xp = x + (bn * channels + c) * in_size;
+      std::fill(p.begin(), p.end(), 0);
+      int64_t pi = 0;
+      do {
+        const double xv = xp[pi++];
+        std::fill(k.begin(), k.end(), 0);
+        do {
+          int64_t offset = 0, koff = 0;
+          bool inside = true;
+          for (size_t i = 0; i < n && inside; ++i) {
+            const int64_t pos = p[i] * g.stride[i] + k[i] * g.dilation[i] - g.pad_begin[i];
+            inside = pos >= 0 && pos < g.out[i];
+            offset += pos * out_strides[i];
+            koff += k[i] * k_strides[i];
+          }
+          if (!inside) continue;
+          for (int64_t mm = 0; mm < mg; ++mm) {
+            const int64_t m = grp * mg + mm;
+            y[(bn * out_channels + m) * out_size + offset] += xv * w[(c * mg + mm) * k_size + koff];
+          }
+        } while (NextIndex(k, g.kernel));
+      } while (NextIndex(p, g.in));
+    }
+  }
+}
+
+memory::desc PlainDesc(const std::vector<int64_t>& dims) {
+  return memory::desc(onednn::ToDims(dims), memory::data_type::f32, Strides(dims));
+}
+
+// oneDNN dilation counts the gaps between taps (ONNX dilation minus one).
+memory::dims OneDnnDilation(const Geometry& g) {
+  memory::dims d;
+  for (int64_t v : g.dilation) d.push_back(v - 1);
+  return d;
+}
+
+// A primitive for one input shape, with its weights prepared (converted to f32 and reordered to
+// the primitive's layout) for the weight buffer they came from.
+struct PrimitiveEntry {
+  dnnl::primitive primitive;
+  memory::desc src_desc, weights_user_desc, weights_desc, dst_desc;
+  std::shared_ptr<const ir::Buffer> weights_source;
+  memory weights;
+};
+
+// Weights in the primitive's layout; reuses the prepared copy while W is the same buffer (held,
+// so its address cannot be reused by another tensor).
+memory PrepareWeights(const NodeLabel& label, PrimitiveEntry& entry, const ir::Tensor& w) {
+  const auto& engine = onednn::Engine();
+  const bool direct = w.dtype == ir::DType::kFloat && entry.weights_desc == entry.weights_user_desc;
+  if (direct) {
+    return memory(entry.weights_desc, engine, const_cast<uint8_t*>(w.bytes()));
+  }
+  if (entry.weights_source && entry.weights_source == w.data) return entry.weights;
+  onednn::FloatView view(w);
+  memory user(entry.weights_user_desc, engine, const_cast<float*>(view.data()));
+  memory prepared(entry.weights_desc, engine);
+  if (entry.weights_desc == entry.weights_user_desc) {
+    std::memcpy(prepared.get_data_handle(), view.data(), entry.weights_desc.get_size());
+  } else {
+    dnnl::reorder reorder(user, prepared);
+    onednn::Execute(label, reorder, {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, prepared}});
+  }
+  entry.weights_source = w.data;
+  entry.weights = prepared;
+  return prepared;
+}
+
+class ConvKernelBase : public Kernel {
+ public:
+  ConvKernelBase(const NodeInfo& info, bool transpose)
+      : label_(info), attrs_(info), transpose_(transpose) {}
+
+  void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
+           const RunContext& /*context*/) override {
+    const ir::Tensor& x = onednn::RequireInput(label_, inputs, 0, "X");
+    const ir::Tensor& w = onednn::RequireInput(label_, inputs, 1, "W");
+    const ir::Tensor* b = inputs.size() > 2 ? inputs[2] : nullptr;
+    const int64_t out_channels = CheckConvShapes(label_, attrs_, transpose_, x, w, b);
+    const Geometry g = transpose_ ? ConvTransposeGeometry(label_, attrs_, x.dims, w.dims)
+                                  : ConvGeometry(label_, attrs_, x.dims, w.dims);
+    std::vector<int64_t> y_dims = {x.dims[0], out_channels};
+    y_dims.insert(y_dims.end(), g.out.begin(), g.out.end());
+    if (x.dtype == ir::DType::kDouble) {
+      ir::Tensor y = NewTensor(ir::DType::kDouble, y_dims);
+      if (y.NumElements() > 0) {
+        const double* bias = b ? b->DataAs<double>() : nullptr;
+        auto run = transpose_ ? ReferenceConvTranspose : ReferenceConv;
+        run(g, x.dims[0], x.dims[1], out_channels, attrs_.group, x.DataAs<double>(),
+            w.DataAs<double>(), bias, MutableData<double>(y));
+      }
+      outputs[0] = std::move(y);
+      return;
+    }
+    if (g.in.size() > 3) {
+      label_.Fail(ErrorCode::kUnsupported, "float convolution over " + std::to_string(g.in.size()) +
+                                               " spatial dimensions (at most 3)");
+    }
+    onednn::FloatOutput y(x.dtype, y_dims);
+    if (Product(y_dims) > 0 && x.dims[0] > 0) {
+      if (transpose_) {
+        RunTranspose(g, x, w, b, out_channels, y.data());
+      } else {
+        RunConv(g, x, w, b, out_channels, y_dims, y.data());
+      }
+    }
+    outputs[0] = y.Finish();
+  }
+
+ private:
+  // Weight dims as oneDNN sees them: a leading group dim when group > 1.
+  std::vector<int64_t> GroupedWeightDims(int64_t out_channels, int64_t in_channels,
+                                         const std::vector<int64_t>& kernel) const {
+    std::vector<int64_t> dims;
+    if (attrs_.group > 1) dims.push_back(attrs_.group);
+    dims.push_back(out_channels / attrs_.group);
+    dims.push_back(in_channels / attrs_.group);
+    dims.insert(dims.end(), kernel.begin(), kernel.end());
+    return dims;
+  }
+
+  // Copies out of `entry` under the lock (entries may be evicted while another thread runs).
+  struct Prepared {
+    dnnl::primitive primitive;
+    memory::desc src_desc, dst_desc;
+    memory weights;
+  };
+
+  Prepared Lookup(const std::vector<int64_t>& key, const ir::Tensor& w,
+                  const std::function<std::unique_ptr<PrimitiveEntry>()>& create) {
+    std::lock_guard<std::mutex> lock(cache_.mutex());
+    PrimitiveEntry* entry = cache_.Find(key);
+    if (entry == nullptr) entry = cache_.Insert(key, create());
+    Prepared p;
+    p.primitive = entry->primitive;
+    p.src_desc = entry->src_desc;
+    p.dst_desc = entry->dst_desc;
+    p.weights = PrepareWeights(label_, *entry, w);
+    return p;
+  }
+
+  void RunConv(const Geometry& g, const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor* b,
+               int64_t out_channels, const std::vector<int64_t>& y_dims, float* y) {
+    std::vector<int64_t> key;
+    onednn::AppendKey(key, x.dims);
+    onednn::AppendKey(key, w.dims);
+    key.push_back(b != nullptr);
+    key.push_back(static_cast<int64_t>(w.dtype));
+    auto create = [&]() {
+      auto entry = std::make_unique<PrimitiveEntry>();
+      const std::vector<int64_t> wd = GroupedWeightDims(out_channels, x.dims[1], g.kernel);
+      entry->src_desc = PlainDesc(x.dims);
+      entry->dst_desc = PlainDesc(y_dims);
+      entry->weights_user_desc = PlainDesc(wd);
+      const memory::desc any_weights(onednn::ToDims(wd), memory::data_type::f32,
+                                     memory::format_tag::any);
+      const memory::desc bias_desc = b ? PlainDesc({out_channels}) : memory::desc();
+      try {
+        dnnl::convolution_forward::desc desc(
+            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+            entry->src_desc, any_weights, bias_desc, entry->dst_desc, onednn::ToDims(g.stride),
+            OneDnnDilation(g), onednn::ToDims(g.pad_begin), onednn::ToDims(g.pad_end));
+        dnnl::convolution_forward::primitive_desc pd(desc, onednn::Engine());
+        entry->weights_desc = pd.weights_desc();
+        entry->primitive = dnnl::convolution_forward(pd);
+      } catch (const dnnl::error& e) {
+        label_.Fail(ErrorCode::kInternal,
+                    std::string("oneDNN rejected the convolution: ") + e.what());
+      }
+      return entry;
+    };
+    Prepared p = Lookup(key, w, create);
+    const auto& engine = onednn::Engine();
+    onednn::FloatView xv(x);
+    std::unordered_map<int, memory> args = {
+        {DNNL_ARG_SRC, memory(p.src_desc, engine, const_cast<float*>(xv.data()))},
+        {DNNL_ARG_WEIGHTS, p.weights},
+        {DNNL_ARG_DST, memory(p.dst_desc, engine, y)}};
+    std::unique_ptr<onednn::FloatView> bv;
+    if (b) {
+      bv = std::make_unique<onednn::FloatView>(*b);
+      args[DNNL_ARG_BIAS] =
+          memory(PlainDesc({out_channels}), engine, const_cast<float*>(bv->data()));
+    }
+    onednn::Execute(label_, p.primitive, args);
+  }
+
+  // oneDNN computes the full transposed convolution (no padding); the node's output is the
+  // window of it at pad_begin (positions past its end, from output_padding or a larger
+  // output_shape, receive only the bias).
+  void RunTranspose(const Geometry& g, const ir::Tensor& x, const ir::Tensor& w,
+                    const ir::Tensor* b, int64_t out_channels, float* y) {
+    const size_t n = g.in.size();
+    std::vector<int64_t> full(n);
+    for (size_t i = 0; i < n; ++i) full[i] = g.stride[i] * (g.in[i] - 1) + KernelRange(g, i);
+    std::vector<int64_t> full_dims = {x.dims[0], out_channels};
+    full_dims.insert(full_dims.end(), full.begin(), full.end());
+    std::vector<int64_t> key;
+    onednn::AppendKey(key, x.dims);
+    onednn::AppendKey(key, w.dims);
+    key.push_back(static_cast<int64_t>(w.dtype));
+    auto create = [&]() {
+      auto entry = std::make_unique<PrimitiveEntry>();
+      const std::vector<int64_t> wd = GroupedWeightDims(out_channels, x.dims[1], g.kernel);
+      // ONNX stores (C, M/group, k...): input channels outermost within a group.
+      std::vector<int64_t> strides(wd.size());
+      const int64_t k_size = Product(g.kernel);
+      const size_t o = attrs_.group > 1 ? 1 : 0;
+      const int64_t mg = out_channels / attrs_.group, cg = x.dims[1] / attrs_.group;
+      if (o == 1) strides[0] = cg * mg * k_size;
+      strides[o] = k_size;
+      strides[o + 1] = mg * k_size;
+      const std::vector<int64_t> ks = Strides(g.kernel);
+      std::copy(ks.begin(), ks.end(), strides.begin() + o + 2);
+      entry->weights_user_desc =
+          memory::desc(onednn::ToDims(wd), memory::data_type::f32, onednn::ToDims(strides));
+      entry->src_desc = PlainDesc(x.dims);
+      entry->dst_desc = PlainDesc(full_dims);
+      const memory::desc any_weights(onednn::ToDims(wd), memory::data_type::f32,
+                                     memory::format_tag::any);
+      const memory::dims zeros(n, 0);
+      try {
+        dnnl::deconvolution_forward::desc desc(
+            dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+            entry->src_desc, any_weights, entry->dst_desc, onednn::ToDims(g.stride),
+            OneDnnDilation(g), zeros, zeros);
+        dnnl::deconvolution_forward::primitive_desc pd(desc, onednn::Engine());
+        entry->weights_desc = pd.weights_desc();
+        entry->primitive = dnnl::deconvolution_forward(pd);
+      } catch (const dnnl::error& e) {
+        label_.Fail(ErrorCode::kInternal,
+                    std::string("oneDNN rejected the transposed convolution: ") + e.what());
+      }
+      return entry;
+    };
+    Prepared p = Lookup(key, w, create);
+    const auto& engine = onednn::Engine();
+    onednn::FloatView xv(x);
+    const bool window_is_full = g.out == full && std::all_of(g.pad_begin.begin(), g.pad_begin.end(),
+                                                             [](int64_t v) { return v == 0; });
+    std::vector<float> staging;
+    float* full_data = y;
+    if (!window_is_full) {
+      staging.resize(static_cast<size_t>(Product(full_dims)));
+      full_data = staging.data();
+    }
+    onednn::Execute(label_, p.primitive,
+                    {{DNNL_ARG_SRC, memory(p.src_desc, engine, const_cast<float*>(xv.data()))},
+                     {DNNL_ARG_WEIGHTS, p.weights},
+                     {DNNL_ARG_DST, memory(p.dst_desc, engine, full_data)}});
+    const int64_t planes = x.dims[0] * out_channels;
+    const int64_t out_size = Product(g.out), full_size = Product(full);
+    if (!window_is_full) {
+      const std::vector<int64_t> full_strides = Strides(full);
+      std::vector<int64_t> o(n);
+      for (int64_t plane = 0; plane < planes; ++plane) {
+        const float* src = full_data + plane * full_size;
+        float* dst = y + plane * out_size;
+        std::fill(o.begin(), o.end(), 0);
+        int64_t oi = 0;
+        do {
+          int64_t offset = 0;
+          bool inside = true;
+          for (size_t i = 0; i < n && inside; ++i) {
+            const int64_t pos = o[i] + g.pad_begin[i];
+            inside = pos >= 0 && pos < full[i];
+            offset += pos * full_strides[i];
+          }
+          dst[oi++] = inside ? src[offset] : 0.0f;
+        } while (NextIndex(o, g.out));
+      }
+    }
+    if (b) {
+      onednn::FloatView bv(*b);
+      for (int64_t plane = 0; plane < planes; ++plane) {
+        const float bias = bv.data()[plane % out_channels];
+        float* dst = y + plane * out_size;
+        for (int64_t i = 0; i < out_size; ++i) dst[i] += bias;
+      }
+    }
+  }
+
+  NodeLabel label_;
+  ConvAttributes attrs_;
+  bool transpose_;
+  onednn::ShapeCache<PrimitiveEntry> cache_;
+};
+
+std::unique_ptr<Kernel> MakeConv(const NodeInfo& info) {
+  return std::make_unique<ConvKernelBase>(info, false);
+}
+std::unique_ptr<Kernel> MakeConvTranspose(const NodeInfo& info) {
+  return std::make_unique<ConvKernelBase>(info, true);
+}
+
+}  // namespace
+
+void RegisterConvKernels(KernelRegistry& registry) {
+  registry.Register("", "Conv", 1, 23, MakeConv);
+  registry.Register("", "ConvTranspose", 1, 23, MakeConvTranspose);
+}
 
 }  // namespace nncf::exec

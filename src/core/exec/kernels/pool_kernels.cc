@@ -1,7 +1,296 @@
+// MaxPool (with Indices), AveragePool, LpPool, GlobalAveragePool and GlobalMaxPool on plain loops
+// over precomputed window bounds: pooling is memory-bound, and ONNX's Indices output,
+// storage_order and ceil_mode/count_include_pad divisors are direct to express here.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
 #include "core/exec/kernel_registry.h"
+#include "core/exec/kernels/onednn_util.h"
+#include "core/exec/tensor_util.h"
 
 namespace nncf::exec {
+namespace {
 
-void RegisterPoolKernels(KernelRegistry& /*registry*/) {}
+using onednn::NodeLabel;
+
+enum class PoolKind { kMax, kAverage, kLp };
+
+int64_t Product(const std::vector<int64_t>& v) {
+  int64_t p = 1;
+  for (int64_t d : v) p *= d;
+  return p;
+}
+
+bool NextIndex(std::vector<int64_t>& index, const std::vector<int64_t>& extent) {
+  for (size_t i = index.size(); i-- > 0;) {
+    if (++index[i] < extent[i]) return true;
+    index[i] = 0;
+  }
+  return false;
+}
+
+struct PoolGeometry {
+  std::vector<int64_t> in, kernel, stride, dilation, pad_begin, pad_end, out;
+};
+
+class PoolKernel : public Kernel {
+ public:
+  PoolKernel(const NodeInfo& info, PoolKind kind, bool global)
+      : label_(info), kind_(kind), global_(global) {
+    if (global_) return;
+    const std::string auto_pad = info.GetString("auto_pad", "NOTSET");
+    if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+      same_ = true;
+      same_upper_ = auto_pad == "SAME_UPPER";
+    } else if (auto_pad == "VALID") {
+      valid_ = true;
+    } else if (auto_pad != "NOTSET" && !auto_pad.empty()) {
+      info.Fail(ErrorCode::kUnsupported,
+                "attribute auto_pad has unsupported value '" + auto_pad + "'");
+    }
+    kernel_shape_ = info.GetInts("kernel_shape");
+    if (kernel_shape_.empty()) {
+      info.Fail(ErrorCode::kInvalidModel, "required attribute 'kernel_shape' is missing");
+    }
+    for (int64_t k : kernel_shape_) {
+      if (k < 1) info.Fail(ErrorCode::kInvalidModel, "attribute kernel_shape must be >= 1");
+    }
+    strides_ = info.GetInts("strides");
+    dilations_ = info.GetInts("dilations");
+    pads_ = info.GetInts("pads");
+    ceil_mode_ = info.GetInt("ceil_mode", 0) != 0;
+    count_include_pad_ = info.GetInt("count_include_pad", 0) != 0;
+    storage_order_ = info.GetInt("storage_order", 0);
+    if (storage_order_ != 0 && storage_order_ != 1) {
+      info.Fail(ErrorCode::kUnsupported,
+                "attribute storage_order has unsupported value " + std::to_string(storage_order_));
+    }
+    p_ = info.GetInt("p", 2);
+    if (kind_ == PoolKind::kLp && p_ < 1) {
+      info.Fail(ErrorCode::kUnsupported, "attribute p has unsupported value " + std::to_string(p_));
+    }
+    const size_t n = kernel_shape_.size();
+    auto check = [&](const std::vector<int64_t>& v, size_t want, const char* name, int64_t min) {
+      if (!v.empty() && v.size() != want) {
+        info.Fail(ErrorCode::kInvalidModel, std::string("attribute ") + name + " has " +
+                                                std::to_string(v.size()) + " values, expected " +
+                                                std::to_string(want));
+      }
+      for (int64_t x : v) {
+        if (x < min)
+          info.Fail(ErrorCode::kInvalidModel,
+                    std::string("attribute ") + name + " has invalid value " + std::to_string(x));
+      }
+    };
+    check(strides_, n, "strides", 1);
+    check(dilations_, n, "dilations", 1);
+    check(pads_, 2 * n, "pads", 0);
+  }
+
+  void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
+           const RunContext& /*context*/) override {
+    const ir::Tensor& x = onednn::RequireInput(label_, inputs, 0, "X");
+    std::vector<ir::DType> allowed = {ir::DType::kFloat, ir::DType::kFloat16, ir::DType::kBFloat16,
+                                      ir::DType::kDouble};
+    if (kind_ == PoolKind::kMax && !global_) {
+      allowed.push_back(ir::DType::kInt8);
+      allowed.push_back(ir::DType::kUint8);
+    }
+    onednn::RequireDType(label_, x, "X", allowed);
+    if (x.dims.size() < 3) {
+      label_.Fail(ErrorCode::kInvalidArgument,
+                  "input X " + ShapeString(x.dims) + " must have rank >= 3 (N, C, spatial...)");
+    }
+    const PoolGeometry g = Geometry(x.dims);
+    std::vector<int64_t> y_dims = {x.dims[0], x.dims[1]};
+    y_dims.insert(y_dims.end(), g.out.begin(), g.out.end());
+    const bool want_indices = outputs.size() > 1 && kind_ == PoolKind::kMax;
+    ir::Tensor indices;
+    int64_t* idx = nullptr;
+    if (want_indices) {
+      indices = NewTensor(ir::DType::kInt64, y_dims);
+      idx = MutableData<int64_t>(indices);
+    }
+    switch (x.dtype) {
+      case ir::DType::kDouble: {
+        ir::Tensor y = NewTensor(x.dtype, y_dims);
+        Pool<double>(g, x.dims, x.DataAs<double>(), MutableData<double>(y), idx);
+        outputs[0] = std::move(y);
+        break;
+      }
+      case ir::DType::kInt8: {
+        ir::Tensor y = NewTensor(x.dtype, y_dims);
+        Pool<int8_t>(g, x.dims, x.DataAs<int8_t>(), MutableData<int8_t>(y), idx);
+        outputs[0] = std::move(y);
+        break;
+      }
+      case ir::DType::kUint8: {
+        ir::Tensor y = NewTensor(x.dtype, y_dims);
+        Pool<uint8_t>(g, x.dims, x.DataAs<uint8_t>(), MutableData<uint8_t>(y), idx);
+        outputs[0] = std::move(y);
+        break;
+      }
+      default: {
+        onednn::FloatView xv(x);
+        onednn::FloatOutput y(x.dtype, y_dims);
+        Pool<float>(g, x.dims, xv.data(), y.data(), idx);
+        outputs[0] = y.Finish();
+      }
+    }
+    if (want_indices) outputs[1] = std::move(indices);
+  }
+
+ private:
+  PoolGeometry Geometry(const std::vector<int64_t>& x_dims) const {
+    PoolGeometry g;
+    g.in.assign(x_dims.begin() + 2, x_dims.end());
+    const size_t n = g.in.size();
+    if (global_) {
+      g.kernel = g.in;
+      g.stride = g.dilation = g.out = std::vector<int64_t>(n, 1);
+      g.pad_begin = g.pad_end = std::vector<int64_t>(n, 0);
+      return g;
+    }
+    if (kernel_shape_.size() != n) {
+      label_.Fail(ErrorCode::kInvalidArgument,
+                  "attribute kernel_shape " + ShapeString(kernel_shape_) +
+                      " does not match the spatial rank of input X " + ShapeString(x_dims));
+    }
+    g.kernel = kernel_shape_;
+    g.stride = strides_.empty() ? std::vector<int64_t>(n, 1) : strides_;
+    g.dilation = dilations_.empty() ? std::vector<int64_t>(n, 1) : dilations_;
+    g.pad_begin = g.pad_end = std::vector<int64_t>(n, 0);
+    if (!pads_.empty() && !valid_ && !same_) {
+      g.pad_begin.assign(pads_.begin(), pads_.begin() + n);
+      g.pad_end.assign(pads_.begin() + n, pads_.end());
+    }
+    g.out.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t range = (g.kernel[i] - 1) * g.dilation[i] + 1;
+      if (same_) {
+        g.out[i] = (g.in[i] + g.stride[i] - 1) / g.stride[i];
+        const int64_t total = std::max<int64_t>(0, (g.out[i] - 1) * g.stride[i] + range - g.in[i]);
+        g.pad_begin[i] = same_upper_ ? total / 2 : total - total / 2;
+        g.pad_end[i] = total - g.pad_begin[i];
+        continue;
+      }
+      const int64_t span = g.in[i] + g.pad_begin[i] + g.pad_end[i] - range;
+      if (span < 0) {
+        label_.Fail(ErrorCode::kInvalidArgument, "kernel extent " + std::to_string(range) +
+                                                     " exceeds the padded extent of input X " +
+                                                     ShapeString(x_dims));
+      }
+      g.out[i] = (ceil_mode_ ? (span + g.stride[i] - 1) / g.stride[i] : span / g.stride[i]) + 1;
+      // A window must start inside the input or its left padding.
+      if (ceil_mode_ && (g.out[i] - 1) * g.stride[i] >= g.in[i] + g.pad_begin[i]) --g.out[i];
+    }
+    return g;
+  }
+
+  template <typename T>
+  void Pool(const PoolGeometry& g, const std::vector<int64_t>& x_dims, const T* x, T* y,
+            int64_t* indices) const {
+    const size_t n = g.in.size();
+    const int64_t planes = x_dims[0] * x_dims[1];
+    const int64_t in_size = Product(g.in), out_size = Product(g.out);
+    const std::vector<int64_t> in_strides = Strides(g.in);
+    // Column-major spatial strides for storage_order=1 indices.
+    std::vector<int64_t> col_strides(n, 1);
+    for (size_t i = 1; i < n; ++i) col_strides[i] = col_strides[i - 1] * g.in[i - 1];
+    using Acc = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    std::vector<int64_t> o(n), k(n);
+    for (int64_t plane = 0; plane < planes && out_size > 0; ++plane) {
+      const T* xp = x + plane * in_size;
+      std::fill(o.begin(), o.end(), 0);
+      int64_t oi = 0;
+      do {
+        T best_t = std::numeric_limits<T>::lowest();
+        int64_t best_index = 0;
+        bool found = false;
+        Acc sum = 0;
+        int64_t valid = 0, padded = 0;
+        std::fill(k.begin(), k.end(), 0);
+        do {
+          int64_t offset = 0, col_offset = 0;
+          bool inside = true, in_padded = true;
+          for (size_t i = 0; i < n; ++i) {
+            const int64_t pos = o[i] * g.stride[i] - g.pad_begin[i] + k[i] * g.dilation[i];
+            inside = inside && pos >= 0 && pos < g.in[i];
+            in_padded = in_padded && pos < g.in[i] + g.pad_end[i];
+            offset += pos * in_strides[i];
+            col_offset += pos * col_strides[i];
+          }
+          padded += in_padded;
+          if (!inside) continue;
+          ++valid;
+          const T v = xp[offset];
+          if (kind_ == PoolKind::kMax) {
+            if (!found || v > best_t ||
+                (std::is_floating_point_v<T> && v != v && best_t == best_t)) {
+              best_t = v;
+              best_index = storage_order_ == 1 ? col_offset : offset;
+              found = true;
+            }
+          } else if (kind_ == PoolKind::kAverage) {
+            sum += static_cast<Acc>(v);
+          } else {
+            sum += static_cast<Acc>(std::pow(std::fabs(static_cast<Acc>(v)), static_cast<Acc>(p_)));
+          }
+        } while (NextIndex(k, g.kernel));
+        if (kind_ == PoolKind::kMax) {
+          y[plane * out_size + oi] = best_t;
+          if (indices) indices[plane * out_size + oi] = plane * in_size + best_index;
+        } else if (kind_ == PoolKind::kAverage) {
+          const int64_t divisor = count_include_pad_ ? padded : valid;
+          y[plane * out_size + oi] = static_cast<T>(divisor > 0 ? sum / divisor : Acc(0));
+        } else {
+          y[plane * out_size + oi] = static_cast<T>(std::pow(sum, Acc(1) / static_cast<Acc>(p_)));
+        }
+        ++oi;
+      } while (NextIndex(o, g.out));
+    }
+  }
+
+  NodeLabel label_;
+  PoolKind kind_;
+  bool global_;
+  bool same_ = false, same_upper_ = false, valid_ = false;
+  std::vector<int64_t> kernel_shape_, strides_, dilations_, pads_;
+  bool ceil_mode_ = false, count_include_pad_ = false;
+  int64_t storage_order_ = 0, p_ = 2;
+};
+
+std::unique_ptr<Kernel> MakeMaxPool(const NodeInfo& info) {
+  return std::make_unique<PoolKernel>(info, PoolKind::kMax, false);
+}
+std::unique_ptr<Kernel> MakeAveragePool(const NodeInfo& info) {
+  return std::make_unique<PoolKernel>(info, PoolKind::kAverage, false);
+}
+std::unique_ptr<Kernel> MakeLpPool(const NodeInfo& info) {
+  return std::make_unique<PoolKernel>(info, PoolKind::kLp, false);
+}
+std::unique_ptr<Kernel> MakeGlobalMaxPool(const NodeInfo& info) {
+  return std::make_unique<PoolKernel>(info, PoolKind::kMax, true);
+}
+std::unique_ptr<Kernel> MakeGlobalAveragePool(const NodeInfo& info) {
+  return std::make_unique<PoolKernel>(info, PoolKind::kAverage, true);
+}
+
+}  // namespace
+
+void RegisterPoolKernels(KernelRegistry& registry) {
+  registry.Register("", "MaxPool", 1, 23, MakeMaxPool);
+  registry.Register("", "AveragePool", 1, 23, MakeAveragePool);
+  registry.Register("", "LpPool", 2, 23, MakeLpPool);
+  registry.Register("", "GlobalMaxPool", 1, 23, MakeGlobalMaxPool);
+  registry.Register("", "GlobalAveragePool", 1, 23, MakeGlobalAveragePool);
+}
 
 }  // namespace nncf::exec
