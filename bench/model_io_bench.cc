@@ -41,8 +41,8 @@ const fs::path& WorkDir() {
     nncf::ir::Graph& g = *model.graph;
     g.name = "bench";
     std::string prev = "x";
-    g.inputs.push_back({"x", nncf::ir::Type::MakeTensor(nncf::ir::DType::kFloat, {1, 4096}), "",
-                        "", 0});
+    g.inputs.push_back(
+        {"x", nncf::ir::Type::MakeTensor(nncf::ir::DType::kFloat, {1, 4096}), "", "", 0});
     // Streamed one tensor at a time so that setup does not raise the peak memory measured below.
     nncf::onnx::SaveOptions options;
     options.external_data = nncf::onnx::ExternalDataMode::kAlways;
@@ -62,8 +62,8 @@ const fs::path& WorkDir() {
       n.outputs = {prev};
       g.nodes.push_back(std::move(n));
     }
-    g.outputs.push_back({prev, nncf::ir::Type::MakeTensor(nncf::ir::DType::kFloat, {1, 4096}),
-                         "", "", 0});
+    g.outputs.push_back(
+        {prev, nncf::ir::Type::MakeTensor(nncf::ir::DType::kFloat, {1, 4096}), "", "", 0});
     writer.Finish(model, nncf::Context());
     return d;
   }();

@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
   st = nncf_model_summary_json(copy, &copy_summary);
   if (st) return fail("describing the saved model", st);
 
-  same = nncf_blob_size(summary) == nncf_blob_size(copy_summary) &&
-         memcmp(nncf_blob_data(summary), nncf_blob_data(copy_summary),
-                nncf_blob_size(summary)) == 0;
+  same =
+      nncf_blob_size(summary) == nncf_blob_size(copy_summary) &&
+      memcmp(nncf_blob_data(summary), nncf_blob_data(copy_summary), nncf_blob_size(summary)) == 0;
   printf("saved %s and reloaded it: %s\n", argv[2],
          same ? "identical description" : "DESCRIPTION DIFFERS");
 

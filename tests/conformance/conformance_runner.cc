@@ -72,7 +72,6 @@ struct Options {
   std::map<std::string, Tolerance> tolerances;  // read from tolerances_file
 };
 
-
 struct TestCase {
   std::string name;
   fs::path dir;

@@ -21,7 +21,7 @@ struct Graph {
   std::vector<ValueInfo> value_info;
   std::vector<Tensor> initializers;
   // Kept serialized: no algorithm edits them, but their names are valid value names.
-  std::vector<std::string> sparse_initializers;      // serialized SparseTensorProto
+  std::vector<std::string> sparse_initializers;       // serialized SparseTensorProto
   std::vector<std::string> sparse_initializer_names;  // parallel to sparse_initializers
   std::vector<std::string> quantization_annotations;  // serialized TensorAnnotation
   std::string doc_string;
@@ -30,7 +30,8 @@ struct Graph {
 
   const Tensor* FindInitializer(const std::string& value_name) const;
   Tensor* FindInitializer(const std::string& value_name);
-  const ValueInfo* FindValueInfo(const std::string& value_name) const;  // inputs, outputs, value_info
+  const ValueInfo* FindValueInfo(
+      const std::string& value_name) const;  // inputs, outputs, value_info
   bool IsInitializer(const std::string& value_name) const { return FindInitializer(value_name); }
   // Graph inputs that are not initializers (what a caller must feed).
   std::vector<const ValueInfo*> RealInputs() const;

@@ -2,10 +2,14 @@
 
 namespace nncf::ir {
 namespace {
-bool IsDefaultDomain(const std::string& domain) { return domain.empty() || domain == "ai.onnx"; }
+bool IsDefaultDomain(const std::string& domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
 }  // namespace
 
-int64_t Model::DefaultOpset() const { return OpsetFor(""); }
+int64_t Model::DefaultOpset() const {
+  return OpsetFor("");
+}
 
 int64_t Model::OpsetFor(const std::string& domain) const {
   const bool want_default = IsDefaultDomain(domain);

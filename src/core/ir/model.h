@@ -30,8 +30,8 @@ struct Function {
   std::string domain;
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
-  std::vector<std::string> attributes;         // attribute names without defaults
-  std::vector<Attribute> attribute_defaults;   // attribute_proto
+  std::vector<std::string> attributes;        // attribute names without defaults
+  std::vector<Attribute> attribute_defaults;  // attribute_proto
   std::vector<Node> nodes;
   std::vector<OpsetId> opset_imports;
   std::string doc_string;

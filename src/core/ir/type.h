@@ -13,7 +13,7 @@
 namespace nncf::ir {
 
 struct Dim {
-  std::optional<int64_t> value;  // dim_value
+  std::optional<int64_t> value;      // dim_value
   std::optional<std::string> param;  // dim_param
   std::string denotation;
   std::string unknown_fields;
@@ -36,7 +36,7 @@ struct Type {
   std::shared_ptr<Type> inner;  // sequence / optional element, map value
   std::string opaque_domain, opaque_name;
   std::string denotation;
-  std::string unknown_fields;       // of the TypeProto itself
+  std::string unknown_fields;        // of the TypeProto itself
   std::string inner_unknown_fields;  // of the kind-specific sub-message
   uint32_t explicit_defaults = 0;    // see Tensor::explicit_defaults
 
