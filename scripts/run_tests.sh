@@ -8,6 +8,9 @@ asan_build="${NNCF_ASAN_BUILD_DIR:-$root/build-asan}"
 jobs="$(nproc)"
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+# Relative paths in the cache key, so a fresh clone in another directory still hits the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
+export CCACHE_NOHASHDIR=1
 
 timings=()
 stage_start=0
