@@ -1,9 +1,12 @@
 // Runs the ONNX backend node tests (Debian's libonnx-testdata) through nncf::exec::Executor,
-// grouped by the operator each case tests. Every case runs in a forked child so that a crash or a
-// hang in one kernel is reported as that case's failure instead of ending the run.
+// grouped by the operator each case tests. --data names another directory of the same layout
+// (tests/conformance/golden: cases generated with ONNX Runtime); there --all also runs the ops its
+// cases use that operators.txt does not list. Every case runs in a forked child so that a crash or
+// a hang in one kernel is reported as that case's failure instead of ending the run.
 //
 //   conformance_runner --op Conv [--op Relu ...] [--all] [--list] [--verbose] [--threads N]
-//                      [--data DIR] [--operators FILE] [--exclusions FILE] [--no-fork]
+//                      [--data DIR] [--operators FILE] [--exclusions FILE] [--tolerances FILE]
+//                      [--no-fork]
 //                      [--case test_name] [--timeout SECONDS]
 
 #include <onnx/onnx_pb.h>
@@ -56,6 +59,10 @@ struct Tolerance {
   std::string reason;
 };
 
+// The data directories the committed lists (exclusions, tolerances) may name cases of.
+constexpr const char* kNodeTestDir = NNCF_ONNX_TESTDATA_DIR "/node";
+constexpr const char* kGoldenDir = NNCF_SOURCE_DIR "/tests/conformance/golden";
+
 struct Options {
   std::vector<std::string> ops;
   std::set<std::string> only_cases;
@@ -65,7 +72,7 @@ struct Options {
   bool fork_cases = true;
   int threads = 1;
   int timeout_seconds = 120;
-  std::string data_dir = NNCF_ONNX_TESTDATA_DIR "/node";
+  std::string data_dir = kNodeTestDir;
   std::string operators_file = NNCF_SOURCE_DIR "/tests/conformance/operators.txt";
   std::string exclusions_file = NNCF_SOURCE_DIR "/tests/conformance/exclusions.txt";
   std::string tolerances_file = NNCF_SOURCE_DIR "/tests/conformance/tolerances.txt";
@@ -90,7 +97,7 @@ struct CaseResult {
   std::cerr << "conformance_runner: " << problem << "\n"
             << "usage: conformance_runner (--op OP ... | --all) [--list] [--verbose] "
                "[--threads N] [--case NAME] [--data DIR] [--operators FILE] [--exclusions FILE] "
-               "[--timeout SECONDS] [--no-fork]\n";
+               "[--tolerances FILE] [--timeout SECONDS] [--no-fork]\n";
   std::exit(2);
 }
 
@@ -204,6 +211,17 @@ std::vector<TestCase> DiscoverCases(const std::string& data_dir) {
     test.ops = found != own_ops.end() ? found->second : own_ops[test.name];
   }
   return cases;
+}
+
+// Names of the test_* case directories of a data directory (none when it does not exist).
+std::set<std::string> CaseNamesIn(const std::string& data_dir) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(data_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("test_", 0) == 0 && fs::exists(it->path() / "model.onnx")) names.insert(name);
+  }
+  return names;
 }
 
 std::vector<fs::path> SortedFiles(const fs::path& dir, const std::string& prefix) {
@@ -541,6 +559,8 @@ Options ParseArgs(int argc, char** argv) {
       options.operators_file = value();
     } else if (arg == "--exclusions") {
       options.exclusions_file = value();
+    } else if (arg == "--tolerances") {
+      options.tolerances_file = value();
     } else {
       Usage("unknown argument " + arg);
     }
@@ -564,16 +584,33 @@ int main(int argc, char** argv) {
     Usage(error.what());
   }
 
+  // The lists are shared by the node tests and the golden cases: a name must be a case of one of
+  // them (or of the directory given with --data).
   std::set<std::string> case_names;
   for (const TestCase& test : cases) case_names.insert(test.name);
+  std::set<std::string> known_names = case_names;
+  for (const char* dir : {kNodeTestDir, kGoldenDir}) {
+    const std::set<std::string> names = CaseNamesIn(dir);
+    known_names.insert(names.begin(), names.end());
+  }
   for (const auto& [name, reason] : exclusions) {
-    if (!case_names.count(name)) Usage(options.exclusions_file + ": no case named " + name);
+    if (!known_names.count(name)) Usage(options.exclusions_file + ": no case named " + name);
   }
   for (const auto& [name, tolerance] : options.tolerances) {
-    if (!case_names.count(name)) Usage(options.tolerances_file + ": no case named " + name);
+    if (!known_names.count(name)) Usage(options.tolerances_file + ": no case named " + name);
   }
 
+  // Another data directory holds only cases of the ops it was made for: --all there runs every op
+  // its cases use and reports only the ops that have cases.
+  const bool node_tests = fs::path(options.data_dir) == fs::path(kNodeTestDir);
   std::vector<std::string> ops = options.all ? listed_ops : options.ops;
+  if (options.all && !node_tests) {
+    std::set<std::string> used;
+    for (const TestCase& test : cases) used.insert(test.ops.begin(), test.ops.end());
+    for (const std::string& op : used) {
+      if (!listed.count(op)) ops.push_back(op);
+    }
+  }
   for (const std::string& op : ops) {
     if (!listed.count(op)) {
       std::cout << "note: " << op << " is not in " << options.operators_file << "\n";
@@ -628,6 +665,7 @@ int main(int argc, char** argv) {
       }
       std::cout.flush();
     }
+    if (options.all && !node_tests && tally.expected == 0) continue;
     if (options.list) {
       std::cout << op << ": " << tally.expected << " cases expected\n";
       continue;
@@ -640,14 +678,16 @@ int main(int argc, char** argv) {
     if (!options.all) return 0;
     // The committed lists themselves: every exclusion names a case of a listed op, and the
     // exclusions stay within 5% of the cases.
+    const std::set<std::string> run_ops(ops.begin(), ops.end());
     std::set<std::string> claimed;
     for (const TestCase& test : cases) {
       for (const std::string& op : test.ops) {
-        if (listed.count(op)) claimed.insert(test.name);
+        if (run_ops.count(op)) claimed.insert(test.name);
       }
     }
     int excluded = 0;
     for (const auto& [name, reason] : exclusions) {
+      if (!case_names.count(name)) continue;  // a case of another data directory
       if (claimed.count(name)) {
         ++excluded;
       } else {

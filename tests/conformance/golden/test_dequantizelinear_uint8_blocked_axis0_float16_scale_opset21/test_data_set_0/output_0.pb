@@ -1,0 +1,2 @@
+(
+ByJðï=»=X@JE[?AªB2EáAÙ9ÊD¥:ÑD1<¥FhB–>HH§?}@EÓ?T:\JX@!ALvEœ?«;&B‹BI„@AýKáD‘C =vAcAyH16œ?oInDÞCíC‡Bô8V>†@ZK9üG	FN9UE–C·8fBàD3DûB©K‘HDAAê<I'Fn9öI^C=K	GVFK HB½GÓD>ÂHå1=ãF:F+D¨B†A=;©K¼G3B|@žK/>^F;!7ŒL=gBÏK<F;öKœ==BEç=7+DYBÿ7ðJ

@@ -1,0 +1,1 @@
+(ByJ ªV8VÈ[xV:\fR¹Q}_›RRaWžTÅS˜[‘RX\GT´YéWÇTiUGY_œ[UXùXö^…W›VŽ[¬Vq[®HçP!Q'QÏL8Q²KÌJ›O’OŒUæPmB×HTPPQªTPNMS&VÀPéCJDÇMGH¾CÀDOF2LwHƒT~IL”GÔSßE’O]'^¾Tâ[¯`3`fR
