@@ -11,6 +11,11 @@ if [[ "$profile" == "test" ]]; then
   # Node.js runs ONNX Runtime (npm onnxruntime-node) as the independent judge; any node >= 18.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+  # Binding tests: Go 1.19 from Debian; Rust from rustup when present, else Debian's cargo.
+  pkgs+=(golang-go)
+  if ! command -v cargo >/dev/null 2>&1 && [[ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]]; then
+    pkgs+=(cargo)
+  fi
 fi
 
 missing=()

@@ -53,6 +53,13 @@ bool IsAllZero(const uint8_t* data, size_t size) {
 
 }  // namespace
 
+std::string DirName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
 void CheckRelativeLocation(const std::string& tensor_name, const std::string& location) {
   if (location.empty()) FailTensor(tensor_name, "external data has an empty location");
   if (location.find('\0') != std::string::npos) {

@@ -31,6 +31,9 @@ class FileExternalDataReader final : public ExternalDataReader {
 
 // Throws kInvalidModel unless `location` is a relative path that stays inside its base directory
 // (no absolute path, no ".." component, no empty name).
+// The directory part of a path ("." when there is none).
+std::string DirName(const std::string& path);
+
 void CheckRelativeLocation(const std::string& tensor_name, const std::string& location);
 
 // Appends tensor bytes to one data file at aligned offsets. Runs of zero bytes are skipped as

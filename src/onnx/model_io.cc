@@ -21,13 +21,6 @@ namespace nncf::onnx {
 
 namespace {
 
-std::string DirName(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // Parses a serialized ModelProto of up to 2 GB. `what` names the source in errors.
 void ParseModel(const uint8_t* data, size_t size, const std::string& what,
                 ::onnx::ModelProto* proto) {

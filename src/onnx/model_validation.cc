@@ -22,42 +22,6 @@ std::string NormalizeDomain(const std::string& domain) {
   return domain == "ai.onnx" ? std::string() : domain;
 }
 
-const char* AttributeTypeName(ir::AttributeType type) {
-  switch (type) {
-    case ir::AttributeType::kFloat:
-      return "float";
-    case ir::AttributeType::kInt:
-      return "int";
-    case ir::AttributeType::kString:
-      return "string";
-    case ir::AttributeType::kTensor:
-      return "tensor";
-    case ir::AttributeType::kGraph:
-      return "graph";
-    case ir::AttributeType::kFloats:
-      return "floats";
-    case ir::AttributeType::kInts:
-      return "ints";
-    case ir::AttributeType::kStrings:
-      return "strings";
-    case ir::AttributeType::kTensors:
-      return "tensors";
-    case ir::AttributeType::kGraphs:
-      return "graphs";
-    case ir::AttributeType::kSparseTensor:
-      return "sparse_tensor";
-    case ir::AttributeType::kSparseTensors:
-      return "sparse_tensors";
-    case ir::AttributeType::kTypeProto:
-      return "type_proto";
-    case ir::AttributeType::kTypeProtos:
-      return "type_protos";
-    case ir::AttributeType::kUndefined:
-      break;
-  }
-  return "undefined";
-}
-
 // Names visible while walking a graph: its own values so far, then those of enclosing graphs.
 class Scope {
  public:
@@ -295,8 +259,8 @@ class StructureValidator {
     if (attribute.type == ir::AttributeType::kUndefined) Invalid(where + " has no type");
     if (used.size() > 1) Invalid(where + " sets more than one value field");
     if (used.size() == 1 && used[0] != attribute.type) {
-      Invalid(where + " is declared " + AttributeTypeName(attribute.type) + " but holds " +
-              AttributeTypeName(used[0]));
+      Invalid(where + " is declared " + ir::AttributeTypeName(attribute.type) + " but holds " +
+              ir::AttributeTypeName(used[0]));
     }
     const bool is_list = attribute.type == ir::AttributeType::kFloats ||
                          attribute.type == ir::AttributeType::kInts ||
@@ -306,7 +270,8 @@ class StructureValidator {
                          attribute.type == ir::AttributeType::kSparseTensors ||
                          attribute.type == ir::AttributeType::kTypeProtos;
     if (used.empty() && !is_list) {
-      Invalid(where + " is declared " + AttributeTypeName(attribute.type) + " but holds no value");
+      Invalid(where + " is declared " + ir::AttributeTypeName(attribute.type) +
+              " but holds no value");
     }
     if (attribute.g) CheckGraph(**attribute.g, &scope, opsets, in_function, where + " > ");
     for (size_t i = 0; i < attribute.graphs.size(); ++i) {
@@ -374,7 +339,8 @@ class SignatureValidator {
       }
       if (attribute.ref_attr_name.empty() && attribute.type != spec->type) {
         Invalid(where + " (" + versioned + ") attribute '" + attribute.name + "' has type " +
-                AttributeTypeName(attribute.type) + ", expected " + AttributeTypeName(spec->type));
+                ir::AttributeTypeName(attribute.type) + ", expected " +
+                ir::AttributeTypeName(spec->type));
       }
     }
     for (const AttributeSpec& spec : sig->attributes) {

@@ -1,32 +1,6 @@
 #include "core/exec/kernel.h"
 
 namespace nncf::exec {
-namespace {
-
-std::string TypeName(ir::AttributeType type) {
-  switch (type) {
-    case ir::AttributeType::kFloat:
-      return "float";
-    case ir::AttributeType::kInt:
-      return "int";
-    case ir::AttributeType::kString:
-      return "string";
-    case ir::AttributeType::kTensor:
-      return "tensor";
-    case ir::AttributeType::kGraph:
-      return "graph";
-    case ir::AttributeType::kFloats:
-      return "floats";
-    case ir::AttributeType::kInts:
-      return "ints";
-    case ir::AttributeType::kStrings:
-      return "strings";
-    default:
-      return "type " + std::to_string(static_cast<int>(type));
-  }
-}
-
-}  // namespace
 
 std::string NodeInfo::Label() const {
   return node_.op_type +
@@ -42,8 +16,9 @@ const ir::Attribute* Expect(const NodeInfo& info, const std::string& name, ir::A
   const ir::Attribute* a = info.node().FindAttribute(name);
   if (a == nullptr) return nullptr;
   if (a->type != type) {
-    info.Fail(ErrorCode::kInvalidModel, "attribute '" + name + "' should be " + TypeName(type) +
-                                            ", got " + TypeName(a->type));
+    info.Fail(ErrorCode::kInvalidModel, std::string("attribute '") + name + "' should be " +
+                                            ir::AttributeTypeName(type) + ", got " +
+                                            ir::AttributeTypeName(a->type));
   }
   return a;
 }

@@ -34,6 +34,9 @@ enum class AttributeType : int32_t {
   kTypeProtos = 14,
 };
 
+// ONNX's spelling of the type: "float", "ints", "graph", ...; "undefined" otherwise.
+const char* AttributeTypeName(AttributeType type);
+
 struct Attribute {
   std::string name;
   AttributeType type = AttributeType::kUndefined;

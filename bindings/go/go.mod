@@ -1,0 +1,3 @@
+module libnncf/bindings/go
+
+go 1.19
