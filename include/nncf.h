@@ -131,6 +131,7 @@ typedef int32_t (*nncf_progress_fn)(void* user_data, const char* stage, double f
  * Blobs: byte buffers owned by the library
  * ------------------------------------------------------------------------------------------- */
 typedef struct nncf_blob nncf_blob;
+typedef struct nncf_config nncf_config;
 
 NNCF_API const void* nncf_blob_data(const nncf_blob* blob);
 NNCF_API size_t nncf_blob_size(const nncf_blob* blob);
@@ -352,10 +353,130 @@ NNCF_API NNCF_NODISCARD nncf_status* nncf_model_infer(const nncf_model* model,
                                                       nncf_sample** outputs);
 
 /* ---------------------------------------------------------------------------------------------
+ * Ignored scope (nncf.IgnoredScope), shared by every algorithm
+ * ------------------------------------------------------------------------------------------- */
+typedef struct nncf_subgraph {
+  const char* const* inputs; /* value names where the subgraph starts */
+  size_t n_inputs;
+  const char* const* outputs; /* value names where it ends */
+  size_t n_outputs;
+} nncf_subgraph;
+
+typedef struct nncf_ignored_scope {
+  uint32_t struct_size;
+  const char* const* names; /* exact node names */
+  size_t n_names;
+  const char* const* patterns; /* ECMAScript regexes matched at the start of node names */
+  size_t n_patterns;
+  const char* const* types; /* op types */
+  size_t n_types;
+  const nncf_subgraph* subgraphs; /* every node on a path from an input to an output */
+  size_t n_subgraphs;
+  int32_t validate; /* 1 (default): a rule that matches nothing is an error listing it */
+} nncf_ignored_scope;
+
+NNCF_API void nncf_ignored_scope_default(nncf_ignored_scope* scope, uint32_t struct_size);
+#define NNCF_IGNORED_SCOPE_INIT(p) nncf_ignored_scope_default((p), sizeof *(p))
+
+/* ---------------------------------------------------------------------------------------------
+ * Weight compression (nncf.compress_weights) and strip (nncf.strip)
+ * ------------------------------------------------------------------------------------------- */
+typedef int32_t nncf_compress_weights_mode;
+enum {
+  NNCF_COMPRESS_WEIGHTS_MODE_INT8_ASYM = 0, /* default */
+  NNCF_COMPRESS_WEIGHTS_MODE_INT8_SYM = 1,
+  NNCF_COMPRESS_WEIGHTS_MODE_INT4_SYM = 2,
+  NNCF_COMPRESS_WEIGHTS_MODE_INT4_ASYM = 3,
+  NNCF_COMPRESS_WEIGHTS_MODE_NF4 = 4,
+  NNCF_COMPRESS_WEIGHTS_MODE_E2M1 = 5 /* OCP MX FP4: group 32, power-of-two (e8m0) scales */
+};
+
+typedef int32_t nncf_backup_mode;
+enum {
+  NNCF_BACKUP_MODE_INT8_ASYM = 0, /* default */
+  NNCF_BACKUP_MODE_INT8_SYM = 1,
+  NNCF_BACKUP_MODE_NONE = 2 /* non-primary layers stay float */
+};
+
+typedef int32_t nncf_sensitivity_metric;
+enum {
+  NNCF_SENSITIVITY_METRIC_DEFAULT = -1, /* weight error without a dataset, else max activation
+                                          variance */
+  NNCF_SENSITIVITY_METRIC_WEIGHT_QUANTIZATION_ERROR = 0,
+  NNCF_SENSITIVITY_METRIC_HESSIAN_INPUT_ACTIVATION = 1,
+  NNCF_SENSITIVITY_METRIC_MEAN_ACTIVATION_VARIANCE = 2,
+  NNCF_SENSITIVITY_METRIC_MAX_ACTIVATION_VARIANCE = 3,
+  NNCF_SENSITIVITY_METRIC_MEAN_ACTIVATION_MAGNITUDE = 4
+};
+
+/* How compressed weights are written into the model. */
+typedef int32_t nncf_weight_format;
+enum {
+  /* DequantizeLinear: int8/uint8 per-axis; int4/uint4 blocked (opset 21); NF4 and E2M1 as uint4
+   * codes decoded through a small lookup (Cast, Gather) times the scale. Default. */
+  NNCF_WEIGHT_FORMAT_DQ = 0,
+  NNCF_WEIGHT_FORMAT_MATMUL_NBITS = 1, /* com.microsoft MatMulNBits (4-bit modes on MatMul) */
+  NNCF_WEIGHT_FORMAT_FQ = 2,           /* float weights with fake quantization, for training */
+  NNCF_WEIGHT_FORMAT_FQ_LORA = 3,      /* FQ plus low-rank adapters */
+  NNCF_WEIGHT_FORMAT_DQ_FLOAT4 = 4     /* E2M1 as opset-23 float4e2m1 DequantizeLinear */
+};
+
+typedef struct nncf_compress_weights_params {
+  uint32_t struct_size;
+  nncf_compress_weights_mode mode;
+  double ratio;       /* share of ratio-defining parameters in `mode`; default 1 */
+  int32_t group_size; /* 0 (default): NNCF's default for the mode; -1: per channel */
+  int32_t all_layers; /* 1: embeddings and the last layer in `mode` too */
+  nncf_sensitivity_metric sensitivity_metric;
+  nncf_backup_mode backup_mode;
+  nncf_weight_format format;
+  int32_t accuracy_level;    /* MatMulNBits accuracy_level attribute; default 4 */
+  int32_t allow_opset_upgrade; /* 1 (default): raise the opset when the format needs it */
+  int32_t num_threads;       /* 0 (default): one per core; output bytes never depend on it */
+  const nncf_ignored_scope* ignored_scope; /* NULL: none */
+  const nncf_config* advanced; /* NULL: defaults; reads the "compress_weights" section */
+  nncf_progress_fn progress;
+  void* progress_user_data;
+} nncf_compress_weights_params;
+
+NNCF_API void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
+                                                   uint32_t struct_size);
+#define NNCF_COMPRESS_WEIGHTS_PARAMS_INIT(p) nncf_compress_weights_params_default((p), sizeof *(p))
+
+/* Compresses the weights of `model` into a new model. dataset may be NULL (data-free). When
+ * `report` is not NULL it receives a JSON report (per layer: mode, bits, group size, error). */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_compress_weights(const nncf_model* model,
+                                                           nncf_dataset* dataset,
+                                                           const nncf_compress_weights_params* params,
+                                                           nncf_model** out, nncf_blob** report);
+/* File to file, streamed: weights are read from memory-mapped external data and written one at a
+ * time to the output's external-data file, so peak memory stays near the largest weight. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_compress_weights_file(
+    const char* input_path, const char* output_path, nncf_dataset* dataset,
+    const nncf_compress_weights_params* params, const nncf_model_save_params* save_params,
+    nncf_blob** report);
+
+typedef int32_t nncf_strip_format;
+enum {
+  NNCF_STRIP_FORMAT_NATIVE = 0,  /* fake quantizers become Q/DQ pairs */
+  NNCF_STRIP_FORMAT_DQ = 1,      /* weights stored quantized behind DequantizeLinear */
+  NNCF_STRIP_FORMAT_IN_PLACE = 2 /* quantization baked into float weights; quantizers removed */
+};
+
+/* nncf.strip: removes training-time structure (fake quantizers, adapters) from a model. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_strip(const nncf_model* model,
+                                                nncf_strip_format format, nncf_model** out);
+
+/* Static names of enum values ("int4_sym", "int8_asym", "dq", "in_place"); "unknown" otherwise. */
+NNCF_API const char* nncf_compress_weights_mode_name(nncf_compress_weights_mode mode);
+NNCF_API const char* nncf_backup_mode_name(nncf_backup_mode mode);
+NNCF_API const char* nncf_sensitivity_metric_name(nncf_sensitivity_metric metric);
+NNCF_API const char* nncf_weight_format_name(nncf_weight_format format);
+NNCF_API const char* nncf_strip_format_name(nncf_strip_format format);
+
+/* ---------------------------------------------------------------------------------------------
  * Configs (nncf.NNCFConfig and advanced parameters as JSON)
  * ------------------------------------------------------------------------------------------- */
-typedef struct nncf_config nncf_config;
-
 /* json need not be NUL-terminated. Validated against the schema; errors name the JSON path
  * ("$.quantize.advanced.overflow_fix: expected one of ...") with NNCF_ERR_INVALID_CONFIG. */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_config_from_json(const char* json, size_t length,

@@ -1,0 +1,69 @@
+// nncf.compress_weights (data-free) on the IR: layer selection, mixed precision, quantization and
+// the chosen output format, in memory or streamed file to file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "algorithms/common/ignored_scope.h"
+#include "algorithms/weight_compression/compressed_weight.h"
+#include "algorithms/weight_compression/weight_format_writer.h"
+#include "core/common/context.h"
+#include "core/config/config.h"
+#include "core/ir/model.h"
+#include "onnx/model_io.h"
+
+namespace nncf::algorithms::wc {
+
+enum class BackupMode { kInt8Asym, kInt8Sym, kNone };
+enum class SensitivityMetric { kWeightQuantizationError, kHessianInputActivation,
+                               kMeanActivationVariance, kMaxActivationVariance,
+                               kMeanActivationMagnitude };
+enum class GroupSizeFallback { kError, kIgnore, kAdjust };
+
+struct CompressWeightsParams {
+  WeightMode mode = WeightMode::kInt8Asym;
+  std::optional<double> ratio;         // nullopt = NNCF's default (1)
+  std::optional<int64_t> group_size;   // nullopt = NNCF's default for the mode; -1 per channel
+  bool all_layers = false;
+  std::optional<SensitivityMetric> sensitivity_metric;
+  std::optional<BackupMode> backup_mode;
+  WeightFormat format = WeightFormat::kDequantizeLinear;
+  FormatOptions format_options;
+  bool allow_opset_upgrade = true;
+  int num_threads = 0;
+  IgnoredScope ignored_scope;
+  GroupSizeFallback group_size_fallback = GroupSizeFallback::kError;
+  int64_t min_adjusted_group_size = 32;
+
+  // Fills the advanced fields from a config's "compress_weights" section (keys in docs/config.md).
+  void ApplyConfig(const config::Config& config);
+};
+
+// Per-layer record for the JSON report.
+struct LayerReport {
+  std::string node;
+  std::string weight;
+  std::string mode;  // "int4_asym", "int8_asym", "float" (kept)
+  int bits = 0;
+  int64_t group_size = 0;
+  double error = 0;  // WeightQuantizationError of the chosen mode
+};
+
+struct CompressWeightsReport {
+  std::vector<LayerReport> layers;
+  double ratio_achieved = 0;  // share of ratio-defining parameters in the primary mode
+  std::string ToJson() const;
+};
+
+// In memory. The input is never modified.
+ir::Model CompressWeights(const ir::Model& model, const CompressWeightsParams& params,
+                          const Context& context, CompressWeightsReport* report);
+
+// File to file, streaming: peak memory near the largest weight.
+void CompressWeightsFile(const std::string& input_path, const std::string& output_path,
+                         const CompressWeightsParams& params, const onnx::SaveOptions& save,
+                         const Context& context, CompressWeightsReport* report);
+
+}  // namespace nncf::algorithms::wc
