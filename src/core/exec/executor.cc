@@ -13,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/exec/kernel.h"
 #include "core/exec/kernel_registry.h"
+#include "core/exec/kernels/fused_conv.h"
 #include "core/exec/tensor_util.h"
 
 // oneDNN's CPU engine runs on OpenMP and sizes its parallel regions from the calling thread's
@@ -31,10 +32,11 @@ enum class SlotKind { kFed, kInitializer, kOuter, kProduced };
 struct Step {
   const ir::Node* node = nullptr;
   std::string label;
-  std::unique_ptr<Kernel> kernel;
-  std::vector<int> inputs;   // slot per node input; -1 = omitted
-  std::vector<int> outputs;  // slot per node output; -1 = omitted
-  std::vector<int> release;  // produced slots whose last reader is this step
+  std::shared_ptr<Kernel> kernel;  // shared by the plain and the fused step lists
+  std::vector<int> inputs;         // slot per node input; -1 = omitted
+  std::vector<int> outputs;        // slot per node output; -1 = omitted
+  std::vector<int> reads;          // every slot read, implicit (subgraph) reads included
+  std::vector<int> release;        // produced slots whose last reader is this step
 };
 
 // A compiled graph (the main graph's cut or a subgraph): values are numbered slots.
@@ -49,6 +51,11 @@ struct GraphPlan {
   std::vector<int> output_slots;
   std::vector<int> outer_slots;  // names resolved from enclosing scopes at run time
   std::vector<Step> steps;
+  // The same computation with Conv(+Add)(+Relu) chains fused (empty when nothing fuses). Values
+  // in hidden_slots are not produced by it, or are channels-last: it runs only when no observer
+  // wants one of them.
+  std::vector<Step> fused_steps;
+  std::vector<int> hidden_slots;
 
   int AddSlot(const std::string& name, SlotKind kind) {
     const int slot = static_cast<int>(slot_names.size());
@@ -270,6 +277,7 @@ std::unique_ptr<GraphPlan> Compile(const ir::Model& model, const ir::Graph& grap
     }
     for (const std::string& name : reads[order[s]]) {
       last_reader[plan->slot_of.at(name)] = static_cast<int>(s);
+      step.reads.push_back(plan->slot_of.at(name));
     }
     const int64_t opset = model.OpsetFor(node.domain);
     KernelFactory factory = KernelRegistry::Global().Find(node.domain, node.op_type, opset);
@@ -305,6 +313,165 @@ std::unique_ptr<GraphPlan> Compile(const ir::Model& model, const ir::Graph& grap
     }
   }
   return plan;
+}
+
+// Sets each step's release list: produced, unrequested slots go after their last reader (or
+// right after the step that made them when nobody reads them).
+void AssignReleases(const GraphPlan& plan, std::vector<Step>& steps) {
+  std::vector<int> last_reader(plan.slot_names.size(), -1);
+  for (size_t s = 0; s < steps.size(); ++s) {
+    steps[s].release.clear();
+    for (int slot : steps[s].reads) last_reader[slot] = static_cast<int>(s);
+  }
+  for (size_t s = 0; s < steps.size(); ++s) {
+    for (int slot : steps[s].outputs) {
+      if (slot >= 0 && last_reader[slot] < 0) last_reader[slot] = static_cast<int>(s);
+    }
+  }
+  std::vector<bool> kept(plan.slot_names.size(), false);
+  for (int slot : plan.output_slots) kept[slot] = true;
+  for (size_t slot = 0; slot < plan.slot_names.size(); ++slot) {
+    if (plan.slot_kinds[slot] == SlotKind::kProduced && !kept[slot] && last_reader[slot] >= 0) {
+      steps[last_reader[slot]].release.push_back(static_cast<int>(slot));
+    }
+  }
+}
+
+bool IsOp(const Step& step, const char* op_type, const ir::Model& model, int64_t min_opset) {
+  return step.node->IsDefaultDomain() && step.node->op_type == op_type &&
+         model.OpsetFor(step.node->domain) >= min_opset;
+}
+
+// Builds plan.fused_steps: each float Conv (weights a float32 initializer) followed by an Add of a
+// value already computed (the residual) and/or a Relu, each intermediate read once and not
+// requested, becomes one fused-convolution step; values passed only between fused convolutions
+// stay channels-last.
+void FuseConvolutions(const ir::Model& model, GraphPlan& plan) {
+  const std::vector<Step>& steps = plan.steps;
+  const size_t slots = plan.slot_names.size();
+  std::vector<std::vector<int>> readers(slots);
+  std::vector<int> producer(slots, -1);
+  for (size_t s = 0; s < steps.size(); ++s) {
+    for (int slot : steps[s].reads) readers[slot].push_back(static_cast<int>(s));
+    for (int slot : steps[s].outputs) {
+      if (slot >= 0) producer[slot] = static_cast<int>(s);
+    }
+  }
+  std::vector<bool> kept(slots, false);
+  for (int slot : plan.output_slots) kept[slot] = true;
+  auto single_reader = [&](int slot) {
+    return !kept[slot] && readers[slot].size() == 1 ? readers[slot][0] : -1;
+  };
+
+  struct Group {
+    int conv = -1, residual = -1, out = -1;
+    FusedConvSpec spec;
+  };
+  std::vector<Group> groups;
+  std::vector<int> group_of_step(steps.size(), -1);  // conv, Add and Relu steps of a group
+  std::vector<int> residual_reader(steps.size(), -1);
+  std::vector<int> hidden;
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const Step& step = steps[s];
+    if (group_of_step[s] >= 0 || !IsOp(step, "Conv", model, 1)) continue;
+    if (step.inputs.size() < 2 || step.inputs[0] < 0 || step.inputs[1] < 0 ||
+        step.outputs.size() != 1 || step.outputs[0] < 0) {
+      continue;
+    }
+    const ir::Tensor* w = plan.initializers[step.inputs[1]];
+    if (w == nullptr || w->dtype != ir::DType::kFloat) continue;
+    Group group;
+    group.conv = static_cast<int>(s);
+    const int index = static_cast<int>(groups.size());
+    group_of_step[s] = index;
+    int current = step.outputs[0];
+    int next = single_reader(current);
+    if (next >= 0 && IsOp(steps[next], "Add", model, 7) && steps[next].inputs.size() == 2 &&
+        steps[next].outputs.size() == 1 && steps[next].outputs[0] >= 0) {
+      const std::vector<int>& in = steps[next].inputs;
+      const int other = in[0] == current ? in[1] : in[0];
+      const bool before = other >= 0 && (plan.slot_kinds[other] != SlotKind::kProduced ||
+                                         (producer[other] >= 0 && producer[other] < group.conv));
+      if (other != current && before && (in[0] == current || in[1] == current)) {
+        group.residual = other;
+        group.spec.residual = true;
+        group_of_step[next] = index;
+        residual_reader[next] = other;
+        hidden.push_back(current);
+        current = steps[next].outputs[0];
+        next = single_reader(current);
+      }
+    }
+    if (next >= 0 && IsOp(steps[next], "Relu", model, 6) && steps[next].inputs.size() == 1 &&
+        steps[next].outputs.size() == 1 && steps[next].outputs[0] >= 0) {
+      group.spec.relu = true;
+      group_of_step[next] = index;
+      hidden.push_back(current);
+      current = steps[next].outputs[0];
+    }
+    group.out = current;
+    groups.push_back(group);
+  }
+  if (groups.empty()) return;
+
+  // Channels-last where every reader takes the value as a fused convolution's X or residual.
+  std::vector<bool> channels_last(slots, false);
+  for (const Group& group : groups) {
+    const int slot = group.out;
+    if (kept[slot] || readers[slot].empty()) continue;
+    bool ok = true;
+    for (int r : readers[slot]) {
+      const int g = group_of_step[r];
+      if (g < 0) {
+        ok = false;
+      } else if (groups[g].conv == r) {
+        // As X only (not as weights or bias).
+        const std::vector<int>& in = steps[r].inputs;
+        ok = ok && in[0] == slot && std::count(in.begin(), in.end(), slot) == 1;
+      } else {
+        ok = ok && residual_reader[r] == slot;
+      }
+    }
+    channels_last[slot] = ok;
+    if (ok) hidden.push_back(slot);
+  }
+
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const int g = group_of_step[s];
+    if (g < 0) {
+      Step copy;
+      copy.node = steps[s].node;
+      copy.label = steps[s].label;
+      copy.kernel = steps[s].kernel;
+      copy.inputs = steps[s].inputs;
+      copy.outputs = steps[s].outputs;
+      copy.reads = steps[s].reads;
+      plan.fused_steps.push_back(std::move(copy));
+      continue;
+    }
+    Group& group = groups[g];
+    if (group.conv != static_cast<int>(s)) continue;
+    const Step& conv = steps[s];
+    group.spec.x_channels_last = channels_last[conv.inputs[0]];
+    group.spec.residual_channels_last = group.residual >= 0 && channels_last[group.residual];
+    group.spec.y_channels_last = channels_last[group.out];
+    Step fused;
+    fused.node = conv.node;
+    fused.label = conv.label;
+    fused.kernel =
+        MakeFusedConv(NodeInfo(*conv.node, model.OpsetFor(conv.node->domain)), group.spec);
+    fused.inputs = {conv.inputs[0], conv.inputs[1], conv.inputs.size() > 2 ? conv.inputs[2] : -1};
+    if (group.residual >= 0) fused.inputs.push_back(group.residual);
+    fused.outputs = {group.out};
+    for (int slot : fused.inputs) {
+      if (slot >= 0) fused.reads.push_back(slot);
+    }
+    plan.fused_steps.push_back(std::move(fused));
+  }
+  AssignReleases(plan, plan.fused_steps);
+  std::sort(hidden.begin(), hidden.end());
+  hidden.erase(std::unique(hidden.begin(), hidden.end()), hidden.end());
+  plan.hidden_slots = std::move(hidden);
 }
 
 // Values of one running graph; `parent` is the frame of the enclosing graph for subgraphs.
@@ -368,7 +535,10 @@ class ExecState {
     return *entry;
   }
 
-  void RunFrame(Frame& frame, ValueObserver* observer) const;
+  void RunFrame(Frame& frame, ValueObserver* observer) const {
+    RunSteps(frame, frame.plan.steps, observer);
+  }
+  void RunSteps(Frame& frame, const std::vector<Step>& steps, ValueObserver* observer) const;
 
   const ir::Model* model = nullptr;
   int num_threads = 1;
@@ -391,7 +561,8 @@ class FrameRunner final : public SubgraphRunner {
   const Frame& frame_;
 };
 
-void ExecState::RunFrame(Frame& frame, ValueObserver* observer) const {
+void ExecState::RunSteps(Frame& frame, const std::vector<Step>& steps,
+                         ValueObserver* observer) const {
   const GraphPlan& plan = frame.plan;
   FrameRunner runner(*this, frame);
   RunContext context;
@@ -399,7 +570,7 @@ void ExecState::RunFrame(Frame& frame, ValueObserver* observer) const {
   context.subgraphs = &runner;
   std::vector<const ir::Tensor*> inputs;
   std::vector<ir::Tensor> outputs;
-  for (const Step& step : plan.steps) {
+  for (const Step& step : steps) {
     inputs.assign(step.inputs.size(), nullptr);
     for (size_t k = 0; k < step.inputs.size(); ++k) {
       const int slot = step.inputs[k];
@@ -552,6 +723,7 @@ Executor::Executor(std::shared_ptr<const ir::Model> model, ExecutorOptions optio
   }
   plan_->main = Compile(*model_, graph, plan_->input_names, plan_->output_names,
                         /*is_subgraph=*/false);
+  FuseConvolutions(*model_, *plan_->main);
 }
 
 Executor::~Executor() = default;
@@ -586,7 +758,16 @@ NamedTensors Executor::Run(const NamedTensors& feeds, ValueObserver* observer) c
       if (observer->Wants(name)) observer->Observe(name, *frame.values[plan.input_slots[i]]);
     }
   }
-  plan_->RunFrame(frame, observer);
+  bool fused = !plan.fused_steps.empty();
+  if (fused && observer != nullptr) {
+    for (int slot : plan.hidden_slots) {
+      if (observer->Wants(plan.slot_names[slot])) {
+        fused = false;
+        break;
+      }
+    }
+  }
+  plan_->RunSteps(frame, fused ? plan.fused_steps : plan.steps, observer);
   NamedTensors results;
   results.reserve(plan.output_slots.size());
   for (size_t i = 0; i < plan.output_slots.size(); ++i) {

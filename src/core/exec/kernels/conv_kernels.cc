@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/exec/kernel_registry.h"
+#include "core/exec/kernels/fused_conv.h"
 #include "core/exec/kernels/onednn_util.h"
 #include "core/exec/tensor_util.h"
 #include "core/ir/buffer.h"
@@ -322,6 +323,36 @@ memory::desc PlainDesc(const std::vector<int64_t>& dims) {
   return memory::desc(onednn::ToDims(dims), memory::data_type::f32, Strides(dims));
 }
 
+// N, C, spatial... dims stored channels-last (NHWC for 2-D).
+memory::desc ChannelsLastDesc(const std::vector<int64_t>& dims) {
+  std::vector<int64_t> strides(dims.size());
+  int64_t step = dims[1];
+  strides[1] = 1;
+  for (size_t i = dims.size(); i-- > 2;) {
+    strides[i] = step;
+    step *= dims[i];
+  }
+  strides[0] = step;
+  return memory::desc(onednn::ToDims(dims), memory::data_type::f32, onednn::ToDims(strides));
+}
+
+memory::desc LayoutDesc(const std::vector<int64_t>& dims, bool channels_last) {
+  return channels_last ? ChannelsLastDesc(dims) : PlainDesc(dims);
+}
+
+// Copies `from` (layout `from_desc`) into `to` (layout `to_desc`), same dims.
+void Relayout(const NodeLabel& label, const memory::desc& from_desc, const float* from,
+              const memory::desc& to_desc, float* to) {
+  const auto& engine = onednn::Engine();
+  if (from_desc == to_desc) {
+    std::memcpy(to, from, from_desc.get_size());
+    return;
+  }
+  memory src(from_desc, engine, const_cast<float*>(from));
+  memory dst(to_desc, engine, to);
+  onednn::Execute(label, dnnl::reorder(src, dst), {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}});
+}
+
 // oneDNN dilation counts the gaps between taps (ONNX dilation minus one).
 memory::dims OneDnnDilation(const Geometry& g) {
   memory::dims d;
@@ -334,6 +365,9 @@ memory::dims OneDnnDilation(const Geometry& g) {
 struct PrimitiveEntry {
   dnnl::primitive primitive;
   memory::desc src_desc, weights_user_desc, weights_desc, dst_desc;
+  // The plain (ONNX) layouts of X and Y; differ from src_desc / dst_desc when the primitive
+  // prefers a blocked layout, and then X and Y are reordered around it.
+  memory::desc src_user_desc, dst_user_desc;
   std::shared_ptr<const ir::Buffer> weights_source;
   memory weights;
 };
@@ -363,8 +397,10 @@ memory PrepareWeights(const NodeLabel& label, PrimitiveEntry& entry, const ir::T
 
 class ConvKernelBase : public Kernel {
  public:
-  ConvKernelBase(const NodeInfo& info, bool transpose)
-      : label_(info), attrs_(info), transpose_(transpose) {}
+  ConvKernelBase(const NodeInfo& info, bool transpose, const FusedConvSpec* fused = nullptr)
+      : label_(info), attrs_(info), transpose_(transpose), fused_(fused != nullptr) {
+    if (fused) spec_ = *fused;
+  }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
            const RunContext& /*context*/) override {
@@ -376,6 +412,10 @@ class ConvKernelBase : public Kernel {
                                   : ConvGeometry(label_, attrs_, x.dims, w.dims);
     std::vector<int64_t> y_dims = {x.dims[0], out_channels};
     y_dims.insert(y_dims.end(), g.out.begin(), g.out.end());
+    if (fused_) {
+      RunFused(inputs, g, x, w, b, out_channels, y_dims, outputs);
+      return;
+    }
     if (x.dtype == ir::DType::kDouble) {
       ir::Tensor y = NewTensor(ir::DType::kDouble, y_dims);
       if (y.NumElements() > 0) {
@@ -417,7 +457,7 @@ class ConvKernelBase : public Kernel {
   // Copies out of `entry` under the lock (entries may be evicted while another thread runs).
   struct Prepared {
     dnnl::primitive primitive;
-    memory::desc src_desc, dst_desc;
+    memory::desc src_desc, dst_desc, src_user_desc, dst_user_desc;
     memory weights;
   };
 
@@ -430,32 +470,49 @@ class ConvKernelBase : public Kernel {
     p.primitive = entry->primitive;
     p.src_desc = entry->src_desc;
     p.dst_desc = entry->dst_desc;
+    p.src_user_desc = entry->src_user_desc;
+    p.dst_user_desc = entry->dst_user_desc;
     p.weights = PrepareWeights(label_, *entry, w);
     return p;
   }
 
+  // Plain kernel: X and Y in ONNX layout (oneDNN then runs im2col + GEMM, which beats its direct
+  // convolutions once those need a reorder on either side). Fused kernel: Y channels-last (X
+  // reordered to it when plain), with `sum` (Y holds the residual on entry) and Relu post-ops.
   void RunConv(const Geometry& g, const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor* b,
-               int64_t out_channels, const std::vector<int64_t>& y_dims, float* y) {
+               int64_t out_channels, const std::vector<int64_t>& y_dims, float* y, bool sum = false,
+               bool relu = false) {
     std::vector<int64_t> key;
     onednn::AppendKey(key, x.dims);
     onednn::AppendKey(key, w.dims);
     key.push_back(b != nullptr);
     key.push_back(static_cast<int64_t>(w.dtype));
+    key.push_back(sum);
+    key.push_back(relu);
     auto create = [&]() {
       auto entry = std::make_unique<PrimitiveEntry>();
       const std::vector<int64_t> wd = GroupedWeightDims(out_channels, x.dims[1], g.kernel);
-      entry->src_desc = PlainDesc(x.dims);
-      entry->dst_desc = PlainDesc(y_dims);
+      entry->src_user_desc = LayoutDesc(x.dims, fused_ && spec_.x_channels_last);
+      entry->dst_user_desc = fused_ ? ChannelsLastDesc(y_dims) : PlainDesc(y_dims);
       entry->weights_user_desc = PlainDesc(wd);
+      const memory::desc src_desc = fused_ ? ChannelsLastDesc(x.dims) : PlainDesc(x.dims);
+      const memory::desc dst_desc = entry->dst_user_desc;
       const memory::desc any_weights(onednn::ToDims(wd), memory::data_type::f32,
                                      memory::format_tag::any);
       const memory::desc bias_desc = b ? PlainDesc({out_channels}) : memory::desc();
       try {
         dnnl::convolution_forward::desc desc(
-            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-            entry->src_desc, any_weights, bias_desc, entry->dst_desc, onednn::ToDims(g.stride),
-            OneDnnDilation(g), onednn::ToDims(g.pad_begin), onednn::ToDims(g.pad_end));
-        dnnl::convolution_forward::primitive_desc pd(desc, onednn::Engine());
+            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_desc,
+            any_weights, bias_desc, dst_desc, onednn::ToDims(g.stride), OneDnnDilation(g),
+            onednn::ToDims(g.pad_begin), onednn::ToDims(g.pad_end));
+        dnnl::post_ops ops;
+        if (sum) ops.append_sum(1.0f);
+        if (relu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+        dnnl::primitive_attr attr;
+        attr.set_post_ops(ops);
+        dnnl::convolution_forward::primitive_desc pd(desc, attr, onednn::Engine());
+        entry->src_desc = pd.src_desc();
+        entry->dst_desc = pd.dst_desc();
         entry->weights_desc = pd.weights_desc();
         entry->primitive = dnnl::convolution_forward(pd);
       } catch (const dnnl::error& e) {
@@ -467,10 +524,17 @@ class ConvKernelBase : public Kernel {
     Prepared p = Lookup(key, w, create);
     const auto& engine = onednn::Engine();
     onednn::FloatView xv(x);
+    memory x_user(p.src_user_desc, engine, const_cast<float*>(xv.data()));
+    memory y_user(p.dst_user_desc, engine, y);
+    memory src = x_user, dst = y_user;
+    if (p.src_desc != p.src_user_desc) {
+      src = memory(p.src_desc, engine);
+      onednn::Execute(label_, dnnl::reorder(x_user, src),
+                      {{DNNL_ARG_FROM, x_user}, {DNNL_ARG_TO, src}});
+    }
+    if (p.dst_desc != p.dst_user_desc) dst = memory(p.dst_desc, engine);
     std::unordered_map<int, memory> args = {
-        {DNNL_ARG_SRC, memory(p.src_desc, engine, const_cast<float*>(xv.data()))},
-        {DNNL_ARG_WEIGHTS, p.weights},
-        {DNNL_ARG_DST, memory(p.dst_desc, engine, y)}};
+        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, p.weights}, {DNNL_ARG_DST, dst}};
     std::unique_ptr<onednn::FloatView> bv;
     if (b) {
       bv = std::make_unique<onednn::FloatView>(*b);
@@ -478,6 +542,10 @@ class ConvKernelBase : public Kernel {
           memory(PlainDesc({out_channels}), engine, const_cast<float*>(bv->data()));
     }
     onednn::Execute(label_, p.primitive, args);
+    if (p.dst_desc != p.dst_user_desc) {
+      onednn::Execute(label_, dnnl::reorder(dst, y_user),
+                      {{DNNL_ARG_FROM, dst}, {DNNL_ARG_TO, y_user}});
+    }
   }
 
   // oneDNN computes the full transposed convolution (no padding); the node's output is the
@@ -575,15 +643,93 @@ class ConvKernelBase : public Kernel {
     }
   }
 
+  // The fused form: float32 only (W is a float32 initializer, and X must match it).
+  void RunFused(const std::vector<const ir::Tensor*>& inputs, const Geometry& g,
+                const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor* b, int64_t out_channels,
+                const std::vector<int64_t>& y_dims, std::vector<ir::Tensor>& outputs) {
+    if (x.dtype != ir::DType::kFloat) {
+      label_.Fail(ErrorCode::kInvalidArgument,
+                  std::string("input X has dtype ") + ir::DTypeName(x.dtype) + ", expected float");
+    }
+    if (g.in.size() > 3) {
+      label_.Fail(ErrorCode::kUnsupported, "float convolution over " + std::to_string(g.in.size()) +
+                                               " spatial dimensions (at most 3)");
+    }
+    const ir::Tensor* r = nullptr;
+    if (spec_.residual) {
+      r = &onednn::RequireInput(label_, inputs, 3, "residual");
+      onednn::RequireSameDType(label_, *r, "residual", x);
+    }
+    ir::Tensor y = NewTensor(ir::DType::kFloat, y_dims);
+    if (Product(y_dims) == 0 || x.dims[0] == 0) {
+      outputs[0] = std::move(y);
+      return;
+    }
+    float* yp = MutableData<float>(y);
+    const bool sum = r != nullptr && r->dims == y_dims;
+    const bool post_relu = spec_.relu && (r == nullptr || sum);
+    const memory::desc cl_y = ChannelsLastDesc(y_dims);
+    const memory::desc y_desc = LayoutDesc(y_dims, spec_.y_channels_last);
+    // The primitive writes channels-last: straight into Y when Y is channels-last.
+    std::vector<float> staging;
+    float* dst = yp;
+    if (!spec_.y_channels_last || (r != nullptr && !sum)) {
+      staging.resize(static_cast<size_t>(Product(y_dims)));
+      dst = staging.data();
+    }
+    if (sum) {
+      Relayout(label_, LayoutDesc(r->dims, spec_.residual_channels_last), r->DataAs<float>(), cl_y,
+               dst);
+    }
+    RunConv(g, x, w, b, out_channels, y_dims, dst, sum, post_relu);
+    if (r == nullptr || sum) {
+      if (dst != yp) Relayout(label_, cl_y, dst, y_desc, yp);
+      outputs[0] = std::move(y);
+      return;
+    }
+    // A residual that broadcasts: add (and Relu) on the plain layout.
+    std::vector<float> plain(staging.size());
+    Relayout(label_, cl_y, dst, PlainDesc(y_dims), plain.data());
+    std::vector<float> residual(static_cast<size_t>(Product(r->dims)));
+    Relayout(label_, LayoutDesc(r->dims, spec_.residual_channels_last), r->DataAs<float>(),
+             PlainDesc(r->dims), residual.data());
+    if (r->dims.size() > y_dims.size()) {
+      label_.Fail(ErrorCode::kInvalidArgument, "residual " + ShapeString(r->dims) +
+                                                   " does not broadcast to " + ShapeString(y_dims));
+    }
+    const std::vector<int64_t> rs = BroadcastStrides(r->dims, y_dims);
+    std::vector<int64_t> index(y_dims.size(), 0);
+    for (size_t i = 0; i < plain.size(); ++i) {
+      int64_t offset = 0;
+      for (size_t d = 0; d < index.size(); ++d) offset += index[d] * rs[d];
+      float v = plain[i] + residual[static_cast<size_t>(offset)];
+      if (spec_.relu) v = std::max(v, 0.0f);
+      plain[i] = v;
+      NextIndex(index, y_dims);
+    }
+    Relayout(label_, PlainDesc(y_dims), plain.data(), y_desc, yp);
+    outputs[0] = std::move(y);
+  }
+
   NodeLabel label_;
   ConvAttributes attrs_;
   bool transpose_;
+  bool fused_;
+  FusedConvSpec spec_;
   onednn::ShapeCache<PrimitiveEntry> cache_;
 };
 
 std::unique_ptr<Kernel> MakeConv(const NodeInfo& info) {
   return std::make_unique<ConvKernelBase>(info, false);
 }
+}  // namespace
+
+std::unique_ptr<Kernel> MakeFusedConv(const NodeInfo& info, const FusedConvSpec& spec) {
+  return std::make_unique<ConvKernelBase>(info, false, &spec);
+}
+
+namespace {
+
 std::unique_ptr<Kernel> MakeConvTranspose(const NodeInfo& info) {
   return std::make_unique<ConvKernelBase>(info, true);
 }

@@ -1,6 +1,7 @@
 // MatMul, Gemm and Einsum. f32/f16/bf16 MatMul and Gemm run on the oneDNN matmul primitive
 // (cached per shape); f64 and integer types, and Einsum, run on plain loops.
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,8 +21,13 @@ using dnnl::memory;
 using onednn::NodeLabel;
 
 int64_t Product(const std::vector<int64_t>& v, size_t begin = 0, size_t end = SIZE_MAX) {
+  const size_t stop = std::min(end, v.size());
   int64_t p = 1;
-  for (size_t i = begin; i < std::min(end, v.size()); ++i) p *= v[i];
+  if (begin >= stop) return p;
+  for (auto it = v.begin() + static_cast<std::ptrdiff_t>(begin);
+       it != v.begin() + static_cast<std::ptrdiff_t>(stop); ++it) {
+    p *= *it;
+  }
   return p;
 }
 

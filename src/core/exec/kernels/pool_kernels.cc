@@ -154,8 +154,11 @@ class PoolKernel : public Kernel {
     const size_t n = g.in.size();
     if (global_) {
       g.kernel = g.in;
-      g.stride = g.dilation = g.out = std::vector<int64_t>(n, 1);
-      g.pad_begin = g.pad_end = std::vector<int64_t>(n, 0);
+      g.stride.assign(n, 1);
+      g.dilation.assign(n, 1);
+      g.out.assign(n, 1);
+      g.pad_begin.assign(n, 0);
+      g.pad_end.assign(n, 0);
       return g;
     }
     if (kernel_shape_.size() != n) {
@@ -164,9 +167,19 @@ class PoolKernel : public Kernel {
                       " does not match the spatial rank of input X " + ShapeString(x_dims));
     }
     g.kernel = kernel_shape_;
-    g.stride = strides_.empty() ? std::vector<int64_t>(n, 1) : strides_;
-    g.dilation = dilations_.empty() ? std::vector<int64_t>(n, 1) : dilations_;
-    g.pad_begin = g.pad_end = std::vector<int64_t>(n, 0);
+    // assign() rather than a conditional copy: GCC 12 at -O3 misreads the latter as a bad free.
+    if (strides_.empty()) {
+      g.stride.assign(n, 1);
+    } else {
+      g.stride.assign(strides_.begin(), strides_.end());
+    }
+    if (dilations_.empty()) {
+      g.dilation.assign(n, 1);
+    } else {
+      g.dilation.assign(dilations_.begin(), dilations_.end());
+    }
+    g.pad_begin.assign(n, 0);
+    g.pad_end.assign(n, 0);
     if (!pads_.empty() && !valid_ && !same_) {
       g.pad_begin.assign(pads_.begin(), pads_.begin() + n);
       g.pad_end.assign(pads_.begin() + n, pads_.end());
@@ -205,6 +218,10 @@ class PoolKernel : public Kernel {
     std::vector<int64_t> col_strides(n, 1);
     for (size_t i = 1; i < n; ++i) col_strides[i] = col_strides[i - 1] * g.in[i - 1];
     using Acc = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    if (n == 2 && kind_ == PoolKind::kMax && indices == nullptr) {
+      MaxPool2D(g, planes, x, y);
+      return;
+    }
     std::vector<int64_t> o(n), k(n);
     for (int64_t plane = 0; plane < planes && out_size > 0; ++plane) {
       const T* xp = x + plane * in_size;
@@ -255,6 +272,50 @@ class PoolKernel : public Kernel {
         }
         ++oi;
       } while (NextIndex(o, g.out));
+    }
+  }
+
+  // 2-D max pooling without indices: the window clipped to the input once per output row and
+  // column instead of testing every tap (same result, NaN handling included).
+  template <typename T>
+  static void MaxPool2D(const PoolGeometry& g, int64_t planes, const T* x, T* y) {
+    const int64_t ih = g.in[0], iw = g.in[1], oh = g.out[0], ow = g.out[1];
+    const int64_t kh = g.kernel[0], kw = g.kernel[1], dh = g.dilation[0], dw = g.dilation[1];
+    // First and one-past-last valid tap per output column.
+    std::vector<int64_t> col_begin(static_cast<size_t>(ow)), col_end(static_cast<size_t>(ow));
+    for (int64_t j = 0; j < ow; ++j) {
+      const int64_t start = j * g.stride[1] - g.pad_begin[1];
+      int64_t b = 0, e = kw;
+      while (b < kw && start + b * dw < 0) ++b;
+      while (e > b && start + (e - 1) * dw >= iw) --e;
+      col_begin[j] = b;
+      col_end[j] = e;
+    }
+    for (int64_t plane = 0; plane < planes; ++plane) {
+      const T* xp = x + plane * ih * iw;
+      T* yp = y + plane * oh * ow;
+      for (int64_t i = 0; i < oh; ++i) {
+        const int64_t row_start = i * g.stride[0] - g.pad_begin[0];
+        int64_t rb = 0, re = kh;
+        while (rb < kh && row_start + rb * dh < 0) ++rb;
+        while (re > rb && row_start + (re - 1) * dh >= ih) --re;
+        for (int64_t j = 0; j < ow; ++j) {
+          const int64_t col_start = j * g.stride[1] - g.pad_begin[1];
+          T best = std::numeric_limits<T>::lowest();
+          bool found = false;
+          for (int64_t r = rb; r < re; ++r) {
+            const T* row = xp + (row_start + r * dh) * iw + col_start;
+            for (int64_t c = col_begin[j]; c < col_end[j]; ++c) {
+              const T v = row[c * dw];
+              if (!found || v > best || (std::is_floating_point_v<T> && v != v && best == best)) {
+                best = v;
+                found = true;
+              }
+            }
+          }
+          yp[i * ow + j] = best;
+        }
+      }
     }
   }
 

@@ -1,0 +1,151 @@
+// The plan-level Conv(+Add)(+Relu) fusion must compute what the unfused plan computes. An
+// observer that wants an intermediate value forces the unfused plan, so both run on one
+// executor with the same inputs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/exec/executor.h"
+#include "core/ir/attribute.h"
+
+namespace nncf::exec {
+namespace {
+
+using ir::DType;
+
+ir::Tensor RandomTensor(const std::string& name, std::vector<int64_t> dims, uint32_t seed) {
+  ir::Tensor t = ir::Tensor::Zeros(name, DType::kFloat, dims);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  float* p = const_cast<float*>(t.DataAs<float>());
+  for (int64_t i = 0; i < t.NumElements(); ++i) p[i] = dist(rng);
+  return t;
+}
+
+ir::Node Conv(const std::string& x, const std::string& w, const std::string& b,
+              const std::string& y, int64_t group = 1) {
+  ir::Node n;
+  n.op_type = "Conv";
+  n.name = y + "_conv";
+  n.inputs = {x, w};
+  if (!b.empty()) n.inputs.push_back(b);
+  n.outputs = {y};
+  n.attributes.push_back(ir::Attribute::Ints("pads", {1, 1, 1, 1}));
+  n.attributes.push_back(ir::Attribute::Ints("kernel_shape", {3, 3}));
+  if (group != 1) n.attributes.push_back(ir::Attribute::Int("group", group));
+  return n;
+}
+
+ir::Node Op(const std::string& op, std::vector<std::string> in, const std::string& out) {
+  ir::Node n;
+  n.op_type = op;
+  n.name = out + "_" + op;
+  n.inputs = std::move(in);
+  n.outputs = {out};
+  return n;
+}
+
+// x -> conv1 -> relu -> conv2 -> (+ relu1) -> relu -> conv3 (depthwise) -> relu -> MaxPool -> y
+// Covers Conv+Relu, Conv+Add+Relu with a channels-last residual, a depthwise conv, a conv
+// without bias, and a non-conv consumer at the end (back to plain layout).
+std::shared_ptr<ir::Model> ResidualModel() {
+  auto model = std::make_shared<ir::Model>();
+  model->ir_version = 8;
+  model->SetOpset("", 17);
+  model->graph.emplace();
+  ir::Graph& g = *model->graph;
+  g.name = "fusion";
+  const int64_t c = 8;
+  g.initializers.push_back(RandomTensor("w1", {c, 3, 3, 3}, 1));
+  g.initializers.push_back(RandomTensor("b1", {c}, 2));
+  g.initializers.push_back(RandomTensor("w2", {c, c, 3, 3}, 3));
+  g.initializers.push_back(RandomTensor("w3", {c, 1, 3, 3}, 4));
+  g.initializers.push_back(RandomTensor("b3", {c}, 5));
+  g.nodes.push_back(Conv("x", "w1", "b1", "c1"));
+  g.nodes.push_back(Op("Relu", {"c1"}, "r1"));
+  g.nodes.push_back(Conv("r1", "w2", "", "c2"));
+  g.nodes.push_back(Op("Add", {"c2", "r1"}, "s2"));
+  g.nodes.push_back(Op("Relu", {"s2"}, "r2"));
+  g.nodes.push_back(Conv("r2", "w3", "b3", "c3", c));
+  g.nodes.push_back(Op("Relu", {"c3"}, "r3"));
+  ir::Node pool = Op("MaxPool", {"r3"}, "y");
+  pool.attributes.push_back(ir::Attribute::Ints("kernel_shape", {2, 2}));
+  pool.attributes.push_back(ir::Attribute::Ints("strides", {2, 2}));
+  g.nodes.push_back(pool);
+  ir::ValueInfo x;
+  x.name = "x";
+  x.type = ir::Type::MakeTensor(DType::kFloat, {-1, 3, 12, 12});
+  g.inputs.push_back(x);
+  ir::ValueInfo y;
+  y.name = "y";
+  y.type = ir::Type::MakeTensor(DType::kFloat, {-1, c, 6, 6});
+  g.outputs.push_back(y);
+  return model;
+}
+
+class WantsValue : public ValueObserver {
+ public:
+  explicit WantsValue(std::string name) : name_(std::move(name)) {}
+  bool Wants(const std::string& value_name) const override { return value_name == name_; }
+  void Observe(const std::string&, const ir::Tensor&) override { ++seen; }
+  int seen = 0;
+
+ private:
+  std::string name_;
+};
+
+TEST(ExecutorFusionTest, FusedPlanMatchesUnfusedPlan) {
+  for (int threads : {1, 2}) {
+    ExecutorOptions options;
+    options.num_threads = threads;
+    Executor executor(ResidualModel(), options);
+    const NamedTensors feeds = {{"x", RandomTensor("x", {2, 3, 12, 12}, 99)}};
+
+    const NamedTensors fused = executor.Run(feeds);
+    WantsValue observer("s2");  // a value inside a fused group: forces the plain plan
+    const NamedTensors plain = executor.Run(feeds, &observer);
+    ASSERT_EQ(observer.seen, 1);
+
+    ASSERT_EQ(fused.size(), 1u);
+    ASSERT_EQ(plain.size(), 1u);
+    const ir::Tensor& a = fused[0].second;
+    const ir::Tensor& b = plain[0].second;
+    ASSERT_EQ(a.dims, b.dims);
+    const float* pa = a.DataAs<float>();
+    const float* pb = b.DataAs<float>();
+    int nonzero = 0;
+    for (int64_t i = 0; i < a.NumElements(); ++i) {
+      ASSERT_NEAR(pa[i], pb[i], 1e-5f + 1e-5f * std::fabs(pb[i])) << "element " << i;
+      nonzero += pb[i] != 0.f;
+    }
+    EXPECT_GT(nonzero, a.NumElements() / 4);  // the comparison is not of two all-zero outputs
+  }
+}
+
+TEST(ExecutorFusionTest, RequestedIntermediateIsReturnedCorrectly) {
+  // Asking for a value inside a fusable chain must not lose it to fusion.
+  ExecutorOptions options;
+  options.outputs = {"c2", "y"};
+  Executor executor(ResidualModel(), options);
+  ExecutorOptions plain_options;
+  plain_options.outputs = {"y"};
+  Executor reference(ResidualModel(), plain_options);
+  const NamedTensors feeds = {{"x", RandomTensor("x", {1, 3, 12, 12}, 7)}};
+  const NamedTensors got = executor.Run(feeds);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].first, "c2");
+  EXPECT_EQ(got[0].second.dims, (std::vector<int64_t>{1, 8, 12, 12}));
+  WantsValue observer("c2");
+  const NamedTensors ref = reference.Run(feeds, &observer);
+  const float* pa = got[1].second.DataAs<float>();
+  const float* pb = ref[0].second.DataAs<float>();
+  for (int64_t i = 0; i < got[1].second.NumElements(); ++i) {
+    ASSERT_NEAR(pa[i], pb[i], 1e-5f + 1e-5f * std::fabs(pb[i])) << "element " << i;
+  }
+}
+
+}  // namespace
+}  // namespace nncf::exec
