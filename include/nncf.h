@@ -355,6 +355,7 @@ NNCF_API NNCF_NODISCARD nncf_status* nncf_model_infer(const nncf_model* model,
 /* ---------------------------------------------------------------------------------------------
  * Ignored scope (nncf.IgnoredScope), shared by every algorithm
  * ------------------------------------------------------------------------------------------- */
+/* An array element, so it has no struct_size: its layout is frozen for good. */
 typedef struct nncf_subgraph {
   const char* const* inputs; /* value names where the subgraph starts */
   size_t n_inputs;

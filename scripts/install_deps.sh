@@ -8,6 +8,7 @@ pkgs=(cmake g++ make pkg-config ccache
       libonnx-dev libprotobuf-dev protobuf-compiler libdnnl-dev libeigen3-dev libcjson-dev)
 if [[ "$profile" == "test" ]]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libonnx-testdata binutils file)
+  pkgs+=(python3-numpy)  # the independent numpy reference of the weight quantization
   # Node.js runs ONNX Runtime (npm onnxruntime-node) as the independent judge; any node >= 18.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)

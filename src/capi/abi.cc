@@ -19,7 +19,8 @@ struct StructSize {
 constexpr StructSize kPublicStructs[] = {
     NNCF_ABI_ENTRY(nncf_tensor_info),       NNCF_ABI_ENTRY(nncf_model_load_params),
     NNCF_ABI_ENTRY(nncf_model_save_params), NNCF_ABI_ENTRY(nncf_dataset_callbacks),
-    NNCF_ABI_ENTRY(nncf_infer_params),
+    NNCF_ABI_ENTRY(nncf_infer_params),      NNCF_ABI_ENTRY(nncf_subgraph),
+    NNCF_ABI_ENTRY(nncf_ignored_scope),     NNCF_ABI_ENTRY(nncf_compress_weights_params),
 };
 
 #undef NNCF_ABI_ENTRY

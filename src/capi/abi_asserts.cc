@@ -26,11 +26,18 @@ static_assert(std::is_standard_layout<nncf_model_load_params>::value, "nncf_mode
 static_assert(std::is_standard_layout<nncf_model_save_params>::value, "nncf_model_save_params");
 static_assert(std::is_standard_layout<nncf_dataset_callbacks>::value, "nncf_dataset_callbacks");
 static_assert(std::is_standard_layout<nncf_infer_params>::value, "nncf_infer_params");
+static_assert(std::is_standard_layout<nncf_subgraph>::value, "nncf_subgraph");
+static_assert(std::is_standard_layout<nncf_ignored_scope>::value, "nncf_ignored_scope");
+static_assert(std::is_standard_layout<nncf_compress_weights_params>::value,
+              "nncf_compress_weights_params");
 static_assert(offsetof(nncf_tensor_info, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_model_load_params, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_model_save_params, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_dataset_callbacks, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_infer_params, struct_size) == 0, "struct_size must come first");
+static_assert(offsetof(nncf_ignored_scope, struct_size) == 0, "struct_size must come first");
+static_assert(offsetof(nncf_compress_weights_params, struct_size) == 0,
+              "struct_size must come first");
 
 // Enum-like typedefs are fixed-width so the layouts below do not depend on the compiler.
 static_assert(std::is_same<nncf_code, int32_t>::value, "nncf_code is int32_t");
@@ -38,6 +45,13 @@ static_assert(std::is_same<nncf_log_level, int32_t>::value, "nncf_log_level is i
 static_assert(std::is_same<nncf_dtype, int32_t>::value, "nncf_dtype is int32_t");
 static_assert(std::is_same<nncf_external_data_mode, int32_t>::value,
               "nncf_external_data_mode is int32_t");
+static_assert(std::is_same<nncf_compress_weights_mode, int32_t>::value,
+              "nncf_compress_weights_mode is int32_t");
+static_assert(std::is_same<nncf_backup_mode, int32_t>::value, "nncf_backup_mode is int32_t");
+static_assert(std::is_same<nncf_sensitivity_metric, int32_t>::value,
+              "nncf_sensitivity_metric is int32_t");
+static_assert(std::is_same<nncf_weight_format, int32_t>::value, "nncf_weight_format is int32_t");
+static_assert(std::is_same<nncf_strip_format, int32_t>::value, "nncf_strip_format is int32_t");
 
 #if defined(__x86_64__) && defined(__LP64__)
 
@@ -86,6 +100,45 @@ NNCF_ASSERT_FIELD(nncf_infer_params, output_names, 8, 8);
 NNCF_ASSERT_FIELD(nncf_infer_params, n_output_names, 16, 8);
 NNCF_ASSERT_SIZE(nncf_infer_params, 24);
 
+// nncf_subgraph (API version 1): an array element, so it has no struct_size of its own; its
+// layout can never grow.
+NNCF_ASSERT_FIELD(nncf_subgraph, inputs, 0, 8);
+NNCF_ASSERT_FIELD(nncf_subgraph, n_inputs, 8, 8);
+NNCF_ASSERT_FIELD(nncf_subgraph, outputs, 16, 8);
+NNCF_ASSERT_FIELD(nncf_subgraph, n_outputs, 24, 8);
+NNCF_ASSERT_SIZE(nncf_subgraph, 32);
+
+// nncf_ignored_scope (API version 1)
+NNCF_ASSERT_FIELD(nncf_ignored_scope, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, names, 8, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, n_names, 16, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, patterns, 24, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, n_patterns, 32, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, types, 40, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, n_types, 48, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, subgraphs, 56, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, n_subgraphs, 64, 8);
+NNCF_ASSERT_FIELD(nncf_ignored_scope, validate, 72, 4);
+NNCF_ASSERT_SIZE(nncf_ignored_scope, 80);
+
+// nncf_compress_weights_params (API version 1)
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, mode, 4, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, ratio, 8, 8);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, group_size, 16, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, all_layers, 20, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, sensitivity_metric, 24, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, backup_mode, 28, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, format, 32, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, accuracy_level, 36, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, allow_opset_upgrade, 40, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, num_threads, 44, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, ignored_scope, 48, 8);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, advanced, 56, 8);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress, 64, 8);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress_user_data, 72, 8);
+NNCF_ASSERT_SIZE(nncf_compress_weights_params, 80);
+
 #endif  // x86_64 LP64
 
 // Enum values are part of the ABI on every platform.
@@ -113,6 +166,30 @@ static_assert(NNCF_DTYPE_UNDEFINED == 0 && NNCF_DTYPE_FLOAT == 1 && NNCF_DTYPE_U
                   NNCF_DTYPE_FLOAT8E5M2FNUZ == 20 && NNCF_DTYPE_UINT4 == 21 &&
                   NNCF_DTYPE_INT4 == 22 && NNCF_DTYPE_FLOAT4E2M1 == 23,
               "dtypes are never renumbered");
+
+static_assert(NNCF_COMPRESS_WEIGHTS_MODE_INT8_ASYM == 0 &&
+                  NNCF_COMPRESS_WEIGHTS_MODE_INT8_SYM == 1 &&
+                  NNCF_COMPRESS_WEIGHTS_MODE_INT4_SYM == 2 &&
+                  NNCF_COMPRESS_WEIGHTS_MODE_INT4_ASYM == 3 &&
+                  NNCF_COMPRESS_WEIGHTS_MODE_NF4 == 4 && NNCF_COMPRESS_WEIGHTS_MODE_E2M1 == 5,
+              "weight compression modes are never renumbered");
+static_assert(NNCF_BACKUP_MODE_INT8_ASYM == 0 && NNCF_BACKUP_MODE_INT8_SYM == 1 &&
+                  NNCF_BACKUP_MODE_NONE == 2,
+              "backup modes are never renumbered");
+static_assert(NNCF_SENSITIVITY_METRIC_DEFAULT == -1 &&
+                  NNCF_SENSITIVITY_METRIC_WEIGHT_QUANTIZATION_ERROR == 0 &&
+                  NNCF_SENSITIVITY_METRIC_HESSIAN_INPUT_ACTIVATION == 1 &&
+                  NNCF_SENSITIVITY_METRIC_MEAN_ACTIVATION_VARIANCE == 2 &&
+                  NNCF_SENSITIVITY_METRIC_MAX_ACTIVATION_VARIANCE == 3 &&
+                  NNCF_SENSITIVITY_METRIC_MEAN_ACTIVATION_MAGNITUDE == 4,
+              "sensitivity metrics are never renumbered");
+static_assert(NNCF_WEIGHT_FORMAT_DQ == 0 && NNCF_WEIGHT_FORMAT_MATMUL_NBITS == 1 &&
+                  NNCF_WEIGHT_FORMAT_FQ == 2 && NNCF_WEIGHT_FORMAT_FQ_LORA == 3 &&
+                  NNCF_WEIGHT_FORMAT_DQ_FLOAT4 == 4,
+              "weight formats are never renumbered");
+static_assert(NNCF_STRIP_FORMAT_NATIVE == 0 && NNCF_STRIP_FORMAT_DQ == 1 &&
+                  NNCF_STRIP_FORMAT_IN_PLACE == 2,
+              "strip formats are never renumbered");
 
 #undef NNCF_ASSERT_FIELD
 #undef NNCF_ASSERT_SIZE

@@ -24,7 +24,7 @@ struct CompressedWeight {
   WeightMode mode = WeightMode::kInt8Asym;
   std::vector<int64_t> shape;  // the original weight's shape
   int64_t reduction_axis = 0;
-  int64_t group_size = 0;      // effective (== shape[reduction_axis] for per channel)
+  int64_t group_size = 0;  // effective (== shape[reduction_axis] for per channel)
   ir::DType float_dtype = ir::DType::kFloat;  // the original weight's float type
 
   // One code per weight element in the original row-major order, not packed:
@@ -32,7 +32,7 @@ struct CompressedWeight {
   // NF4: index 0..15 into the NF4 table; E2M1: the 4-bit float4e2m1 code.
   std::vector<uint8_t> codes;
   std::vector<int64_t> scale_shape;
-  std::vector<float> scales;        // in float32; writers cast to float_dtype
+  std::vector<float> scales;         // in float32; writers cast to float_dtype
   std::vector<uint8_t> zero_points;  // asymmetric modes only, same layout as scales
 
   int64_t num_groups() const;  // shape[reduction_axis] / group_size
@@ -40,5 +40,8 @@ struct CompressedWeight {
 
 // NNCF's 16 NF4 levels in [-1, 1], index order.
 const float* Nf4Table();
+// NNCF's 15 NF4 decision points (CENTER_OF_NF4_QUANTILES): code = number of midpoints < w/scale,
+// so a value exactly on a midpoint takes the lower code.
+const float* Nf4Midpoints();
 
 }  // namespace nncf::algorithms::wc

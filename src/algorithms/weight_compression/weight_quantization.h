@@ -16,11 +16,17 @@ namespace nncf::algorithms::wc {
 CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64_t reduction_axis,
                                 int64_t group_size, int num_threads);
 
-// The float weight the codes stand for, in `dtype` (float32 maths, then cast).
+// The float weight the codes stand for, in `dtype` (float32 maths, then cast); unnamed.
 ir::Tensor DequantizeWeight(const CompressedWeight& weight, ir::DType dtype);
 
-// NNCF's WEIGHT_QUANTIZATION_ERROR score for mixed precision (weight_compression.md section 3
-// gives its exact definition); larger means the layer suffers more from `compressed`.
+// NNCF's quantization error (get_integer_quantization_error, weight_compression.md section 3):
+// the max over the kept positions of the mean over the reduction axis of (dequantized - w)^2, all
+// groups of a channel together; larger means the layer suffers more from `compressed`.
 double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight& compressed);
+
+// NNCF's WEIGHT_QUANTIZATION_ERROR sensitivity score: 1 / (e8 + eps) where e8 is the error above
+// for INT8_ASYM per channel and eps the machine epsilon of the weight's type. Mixed precision
+// sends the lowest scores to the primary (4-bit) mode first.
+double WeightQuantizationScore(const ir::Tensor& weight, int64_t reduction_axis, int num_threads);
 
 }  // namespace nncf::algorithms::wc
