@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "capi/plan_cache.h"
 #include "core/config/config.h"
 #include "core/data/dataset.h"
 #include "core/data/sample.h"
@@ -40,6 +41,8 @@ struct nncf_model {
   std::shared_ptr<const nncf::ir::Model> impl;
   std::vector<NncfValueView> inputs;  // graph inputs that are not initializers
   std::vector<NncfValueView> outputs;
+  // Compiled plans of nncf_model_infer (mutable: inference takes a const handle).
+  mutable nncf::capi::PlanCache plans;
 };
 
 struct nncf_sample {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -55,16 +56,29 @@ nncf_status* nncf_model_infer(const nncf_model* model, const nncf_sample* inputs
     }
     options.outputs.emplace_back(p.output_names[i]);
   }
-  // A plan is compiled per call. Caching compiled plans per model (keyed by the options) would
-  // save the compile step on repeated calls; that is future work.
-  nncf::exec::Executor executor(model->impl, std::move(options));
+  // Compiling a plan (kernel selection, oneDNN primitives, fusion) costs about as much as a run
+  // of a small model, so plans are kept on the handle, each reused by the thread that made it.
+  nncf::capi::PlanCache::Key key;
+  key.model = model->impl.get();
+  key.outputs = options.outputs;
+  key.num_threads = options.num_threads;
+  key.thread = std::this_thread::get_id();
+  struct Lease {
+    nncf::capi::PlanCache& cache;
+    nncf::capi::PlanCache::Key key;
+    std::unique_ptr<nncf::exec::Executor> executor;
+    ~Lease() { cache.Release(std::move(key), std::move(executor)); }
+  };
+  Lease lease{model->plans, key, model->plans.Acquire(key, [&] {
+                return std::make_unique<nncf::exec::Executor>(model->impl, std::move(options));
+              })};
   nncf::exec::NamedTensors feeds;
   feeds.reserve(inputs->impl.size());
   // Tensors share their storage: the feeds reference the sample's bytes without copying them.
   for (const nncf::ir::Tensor& tensor : inputs->impl.tensors()) {
     feeds.emplace_back(tensor.name, tensor);
   }
-  nncf::exec::NamedTensors results = executor.Run(feeds);
+  nncf::exec::NamedTensors results = lease.executor->Run(feeds);
   auto sample = std::make_unique<nncf_sample>();
   for (auto& [name, tensor] : results) {
     tensor.name = name;

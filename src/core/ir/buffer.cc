@@ -32,9 +32,13 @@ class FileDescriptor {
 
 }  // namespace
 
-OwnedBuffer::OwnedBuffer(const void* data, size_t size) : bytes_(size) {
+OwnedBuffer::OwnedBuffer(const void* data, size_t size)
+    : bytes_(size), data_(bytes_.data()), size_(size) {
   if (size > 0) std::memcpy(bytes_.data(), data, size);
 }
+
+OwnedBuffer::OwnedBuffer(UninitializedTag, size_t size)
+    : raw_(size > 0 ? new uint8_t[size] : nullptr), data_(raw_.get()), size_(size) {}
 
 std::shared_ptr<const MappedFile> MappedFile::Open(const std::string& path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

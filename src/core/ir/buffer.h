@@ -18,17 +18,27 @@ class Buffer {
   virtual const std::string* mapped_path() const { return nullptr; }
 };
 
+// Selects the OwnedBuffer constructor that leaves the bytes unset, for writers that overwrite
+// every byte (kernel outputs): no memset and no early first touch of the pages.
+struct UninitializedTag {};
+inline constexpr UninitializedTag kUninitialized{};
+
 class OwnedBuffer final : public Buffer {
  public:
-  explicit OwnedBuffer(size_t size) : bytes_(size) {}
-  explicit OwnedBuffer(std::vector<uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  explicit OwnedBuffer(size_t size) : bytes_(size), data_(bytes_.data()), size_(size) {}
+  explicit OwnedBuffer(std::vector<uint8_t> bytes)
+      : bytes_(std::move(bytes)), data_(bytes_.data()), size_(bytes_.size()) {}
   OwnedBuffer(const void* data, size_t size);
-  const uint8_t* data() const override { return bytes_.data(); }
-  uint8_t* mutable_data() { return bytes_.data(); }
-  size_t size() const override { return bytes_.size(); }
+  OwnedBuffer(UninitializedTag, size_t size);
+  const uint8_t* data() const override { return data_; }
+  uint8_t* mutable_data() { return data_; }
+  size_t size() const override { return size_; }
 
  private:
   std::vector<uint8_t> bytes_;
+  std::unique_ptr<uint8_t[]> raw_;  // storage of uninitialised buffers
+  uint8_t* data_;
+  size_t size_;
 };
 
 // A whole file mapped read-only. Shared by every tensor that views it; the mapping lives until

@@ -8,9 +8,11 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/common/parallel_for.h"
 #include "core/exec/kernel_registry.h"
 #include "core/exec/kernels/eltwise_util.h"
 #include "core/exec/tensor_util.h"
+#include "core/exec/uninitialized_tensor.h"
 
 namespace nncf::exec {
 namespace {
@@ -238,7 +240,7 @@ class ClipKernel : public NodeKernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& input = Input(inputs, 0);
     RequireDType(info(), "input", input.dtype, info().opset() >= 12 ? kNumeric : kFloats);
     const bool from_inputs = info().opset() >= 11;
@@ -257,7 +259,7 @@ class ClipKernel : public NodeKernel {
       }
     }
     const ir::Tensor x = WidenToFloat(input);
-    ir::Tensor y = NewTensor(x.dtype, x.dims);
+    ir::Tensor y = NewTensorUninitialized(x.dtype, x.dims);
     DispatchPlain(x.dtype, info(), "input", [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (std::is_same_v<T, bool>) {
@@ -273,11 +275,12 @@ class ClipKernel : public NodeKernel {
         if (bound_max) hi = static_cast<T>(bound_max->GetAsDouble(0));
         const T* in = x.DataAs<T>();
         T* out = MutableData<T>(y);
-        const int64_t n = x.NumElements();
-        for (int64_t i = 0; i < n; ++i) {
-          T v = in[i] < lo ? lo : in[i];
-          out[i] = hi < v ? hi : v;
-        }
+        ParallelFor(context.num_threads, x.NumElements(), 1, [&](int64_t begin, int64_t end) {
+          for (int64_t i = begin; i < end; ++i) {
+            T v = in[i] < lo ? lo : in[i];
+            out[i] = hi < v ? hi : v;
+          }
+        });
       }
     });
     outputs[0] = IsHalfLike(input.dtype) ? NarrowFromFloat(y, input.dtype) : std::move(y);
@@ -296,7 +299,7 @@ class PReluKernel : public NodeKernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& input = Input(inputs, 0);
     const ir::Tensor& slope_in = Input(inputs, 1);
     RequireDType(info(), "input", input.dtype, info().opset() >= 9 ? kNumeric : kFloats);
@@ -313,20 +316,22 @@ class PReluKernel : public NodeKernel {
     }
     const ir::Tensor x = WidenToFloat(input);
     const ir::Tensor slope = WidenToFloat(slope_in);
-    ir::Tensor y = NewTensor(x.dtype, dims);
+    ir::Tensor y = NewTensorUninitialized(x.dtype, dims);
     DispatchPlain(x.dtype, info(), "input", [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (std::is_same_v<T, bool>) {
         FailDType(info(), "input", input.dtype);
       } else {
-        eltwise::BroadcastBinary(x.DataAs<T>(), x.dims, slope.DataAs<T>(), slope.dims,
-                                 MutableData<T>(y), dims, [](T v, T s) -> T {
-                                   if constexpr (std::is_unsigned_v<T>) {
-                                     return v;
-                                   } else {
-                                     return v < T{0} ? static_cast<T>(s * v) : v;
-                                   }
-                                 });
+        eltwise::BroadcastBinary(
+            x.DataAs<T>(), x.dims, slope.DataAs<T>(), slope.dims, MutableData<T>(y), dims,
+            [](T v, T s) -> T {
+              if constexpr (std::is_unsigned_v<T>) {
+                return v;
+              } else {
+                return v < T{0} ? static_cast<T>(s * v) : v;
+              }
+            },
+            context.num_threads);
       }
     });
     outputs[0] = IsHalfLike(input.dtype) ? NarrowFromFloat(y, input.dtype) : std::move(y);
@@ -347,7 +352,7 @@ class SoftmaxKernel : public NodeKernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& input = Input(inputs, 0);
     RequireDType(info(), "input", input.dtype, kFloats);
     const auto rank = static_cast<int64_t>(input.dims.size());
@@ -364,18 +369,21 @@ class SoftmaxKernel : public NodeKernel {
       }
     }
     const ir::Tensor x = WidenToFloat(input);
-    ir::Tensor y = NewTensor(x.dtype, x.dims);
+    ir::Tensor y = NewTensorUninitialized(x.dtype, x.dims);
     DispatchPlain(x.dtype, info(), "input", [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (std::is_floating_point_v<T>) {
         const T* in = x.DataAs<T>();
         T* out = MutableData<T>(y);
-        for (int64_t o = 0; o < outer; ++o) {
-          for (int64_t i = 0; i < inner; ++i) {
-            const int64_t base = o * length * inner + i;
-            Normalize(in + base, out + base, length, inner);
-          }
-        }
+        // Each (outer, inner) lane is normalised by one thread.
+        ParallelFor(context.num_threads, outer * inner, length * 4,
+                    [&](int64_t begin, int64_t end) {
+                      for (int64_t lane = begin; lane < end; ++lane) {
+                        const int64_t o = lane / inner, i = lane % inner;
+                        const int64_t base = o * length * inner + i;
+                        Normalize(in + base, out + base, length, inner);
+                      }
+                    });
       } else {
         FailDType(info(), "input", input.dtype);
       }

@@ -13,6 +13,7 @@
 #include "core/exec/kernels/fused_conv.h"
 #include "core/exec/kernels/onednn_util.h"
 #include "core/exec/tensor_util.h"
+#include "core/exec/uninitialized_tensor.h"
 #include "core/ir/buffer.h"
 
 namespace nncf::exec {
@@ -508,7 +509,7 @@ class ConvKernelBase : public Kernel {
         dnnl::post_ops ops;
         if (sum) ops.append_sum(1.0f);
         if (relu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-        dnnl::primitive_attr attr;
+        dnnl::primitive_attr attr = onednn::CachedPrimitiveAttr();
         attr.set_post_ops(ops);
         dnnl::convolution_forward::primitive_desc pd(desc, attr, onednn::Engine());
         entry->src_desc = pd.src_desc();
@@ -587,7 +588,8 @@ class ConvKernelBase : public Kernel {
             dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
             entry->src_desc, any_weights, entry->dst_desc, onednn::ToDims(g.stride),
             OneDnnDilation(g), zeros, zeros);
-        dnnl::deconvolution_forward::primitive_desc pd(desc, onednn::Engine());
+        dnnl::deconvolution_forward::primitive_desc pd(desc, onednn::CachedPrimitiveAttr(),
+                                                       onednn::Engine());
         entry->weights_desc = pd.weights_desc();
         entry->primitive = dnnl::deconvolution_forward(pd);
       } catch (const dnnl::error& e) {
@@ -660,7 +662,8 @@ class ConvKernelBase : public Kernel {
       r = &onednn::RequireInput(label_, inputs, 3, "residual");
       onednn::RequireSameDType(label_, *r, "residual", x);
     }
-    ir::Tensor y = NewTensor(ir::DType::kFloat, y_dims);
+    // Every element is written below (by the primitive or a relayout).
+    ir::Tensor y = NewTensorUninitialized(ir::DType::kFloat, y_dims);
     if (Product(y_dims) == 0 || x.dims[0] == 0) {
       outputs[0] = std::move(y);
       return;

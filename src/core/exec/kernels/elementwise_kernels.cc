@@ -46,7 +46,7 @@ class BinaryKernel : public NodeKernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& a = Input(inputs, 0);
     const ir::Tensor& b = Input(inputs, 1);
     if (a.dtype != b.dtype) {
@@ -57,23 +57,24 @@ class BinaryKernel : public NodeKernel {
     RequireDType(info(), "input", a.dtype, Op::kTypes);
     const std::vector<int64_t> out_dims = BroadcastShapes(a.dims, b.dims, info());
     if (IsHalfLike(a.dtype)) {
-      ir::Tensor result = Compute(WidenToFloat(a), WidenToFloat(b), out_dims);
+      ir::Tensor result = Compute(WidenToFloat(a), WidenToFloat(b), out_dims, context.num_threads);
       outputs[0] = Op::kBoolResult ? std::move(result) : NarrowFromFloat(result, a.dtype);
     } else {
-      outputs[0] = Compute(a, b, out_dims);
+      outputs[0] = Compute(a, b, out_dims, context.num_threads);
     }
   }
 
  private:
-  ir::Tensor Compute(const ir::Tensor& a, const ir::Tensor& b,
-                     const std::vector<int64_t>& out_dims) const {
-    ir::Tensor out = NewTensor(Op::kBoolResult ? ir::DType::kBool : a.dtype, out_dims);
+  ir::Tensor Compute(const ir::Tensor& a, const ir::Tensor& b, const std::vector<int64_t>& out_dims,
+                     int num_threads) const {
+    ir::Tensor out = NewTensorUninitialized(Op::kBoolResult ? ir::DType::kBool : a.dtype, out_dims);
     DispatchPlain(a.dtype, info(), "input", [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (Accepts<T>(Op::kTypes)) {
         using R = std::conditional_t<Op::kBoolResult, bool, T>;
-        eltwise::BroadcastBinary(a.DataAs<T>(), a.dims, b.DataAs<T>(), b.dims, MutableData<R>(out),
-                                 out_dims, [this](T x, T y) -> R { return op_(x, y); });
+        eltwise::BroadcastBinary(
+            a.DataAs<T>(), a.dims, b.DataAs<T>(), b.dims, MutableData<R>(out), out_dims,
+            [this](T x, T y) -> R { return op_(x, y); }, num_threads);
       } else {
         FailDType(info(), "input", a.dtype);
       }
@@ -328,7 +329,7 @@ class PowKernel : public NodeKernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& x = Input(inputs, 0);
     const ir::Tensor& y = Input(inputs, 1);
     const uint32_t base_types = info().opset() >= 12 ? kFloats | kSigned : kFloats;
@@ -341,7 +342,7 @@ class PowKernel : public NodeKernel {
     const std::vector<int64_t> out_dims = BroadcastShapes(x.dims, y.dims, info());
     const ir::Tensor base = WidenToFloat(x);
     const ir::Tensor exponent = WidenToFloat(y);
-    ir::Tensor out = NewTensor(base.dtype, out_dims);
+    ir::Tensor out = NewTensorUninitialized(base.dtype, out_dims);
     DispatchPlain(base.dtype, info(), "base", [&](auto base_tag) {
       using T = typename decltype(base_tag)::type;
       if constexpr (std::is_same_v<T, bool> || std::is_unsigned_v<T>) {
@@ -352,9 +353,10 @@ class PowKernel : public NodeKernel {
           if constexpr (std::is_same_v<E, bool>) {
             FailDType(info(), "exponent", y.dtype);
           } else {
-            eltwise::BroadcastBinary(base.DataAs<T>(), base.dims, exponent.DataAs<E>(),
-                                     exponent.dims, MutableData<T>(out), out_dims,
-                                     [](T b, E e) { return PowValue(b, e); });
+            eltwise::BroadcastBinary(
+                base.DataAs<T>(), base.dims, exponent.DataAs<E>(), exponent.dims,
+                MutableData<T>(out), out_dims, [](T b, E e) { return PowValue(b, e); },
+                context.num_threads);
           }
         });
       }

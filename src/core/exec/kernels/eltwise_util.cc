@@ -41,7 +41,7 @@ void RequireDType(const NodeInfo& info, const char* operand, ir::DType dtype, ui
 
 ir::Tensor WidenToFloat(const ir::Tensor& tensor) {
   if (!IsHalfLike(tensor.dtype)) return tensor;
-  ir::Tensor wide = NewTensor(ir::DType::kFloat, tensor.dims);
+  ir::Tensor wide = NewTensorUninitialized(ir::DType::kFloat, tensor.dims);
   const uint16_t* in = tensor.DataAs<uint16_t>();
   float* out = MutableData<float>(wide);
   const int64_t n = tensor.NumElements();
@@ -54,7 +54,7 @@ ir::Tensor WidenToFloat(const ir::Tensor& tensor) {
 }
 
 ir::Tensor NarrowFromFloat(const ir::Tensor& tensor, ir::DType target) {
-  ir::Tensor narrow = NewTensor(target, tensor.dims);
+  ir::Tensor narrow = NewTensorUninitialized(target, tensor.dims);
   const float* in = tensor.DataAs<float>();
   uint16_t* out = MutableData<uint16_t>(narrow);
   const int64_t n = tensor.NumElements();

@@ -10,8 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/parallel_for.h"
 #include "core/exec/kernel.h"
 #include "core/exec/tensor_util.h"
+#include "core/exec/uninitialized_tensor.h"
 #include "core/ir/tensor.h"
 
 namespace nncf::exec::eltwise {
@@ -121,11 +123,12 @@ CoalescedShapes CoalesceBroadcast(const std::vector<int64_t>& a, const std::vect
                                   const std::vector<int64_t>& out);
 
 // out[i] = f(a[ia], b[ib]) over the broadcast of a and b to `out_dims`. Fast paths for equal
-// shapes and scalar operands; otherwise rows of the last output dim with strides 0 or 1.
+// shapes and scalar operands; otherwise rows of the last output dim with strides 0 or 1. Large
+// outputs are split over `num_threads` (contiguous ranges: same bytes for any thread count).
 template <typename A, typename B, typename O, typename F>
 void BroadcastBinary(const A* a, const std::vector<int64_t>& a_dims, const B* b,
                      const std::vector<int64_t>& b_dims, O* out,
-                     const std::vector<int64_t>& out_dims, F f) {
+                     const std::vector<int64_t>& out_dims, F f, int num_threads = 1) {
   int64_t n = 1;
   for (int64_t d : out_dims) n *= d;
   if (n == 0) return;
@@ -133,17 +136,23 @@ void BroadcastBinary(const A* a, const std::vector<int64_t>& a_dims, const B* b,
   for (int64_t d : a_dims) na *= d;
   for (int64_t d : b_dims) nb *= d;
   if (na == n && nb == n) {
-    for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
+    ParallelFor(num_threads, n, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) out[i] = f(a[i], b[i]);
+    });
     return;
   }
   if (na == 1 && nb == n) {
     const A s = a[0];
-    for (int64_t i = 0; i < n; ++i) out[i] = f(s, b[i]);
+    ParallelFor(num_threads, n, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) out[i] = f(s, b[i]);
+    });
     return;
   }
   if (nb == 1 && na == n) {
     const B s = b[0];
-    for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], s);
+    ParallelFor(num_threads, n, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) out[i] = f(a[i], s);
+    });
     return;
   }
   const CoalescedShapes shapes = CoalesceBroadcast(a_dims, b_dims, out_dims);
@@ -153,30 +162,40 @@ void BroadcastBinary(const A* a, const std::vector<int64_t>& a_dims, const B* b,
   const std::vector<int64_t>& dims = shapes.out;
   const int64_t inner = dims[rank - 1];
   const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
-  std::vector<int64_t> index(rank, 0);
-  int64_t oa = 0, ob = 0;
-  for (int64_t o = 0; o < n; o += inner) {
-    if (ia == 1 && ib == 1) {
-      for (int64_t j = 0; j < inner; ++j) out[o + j] = f(a[oa + j], b[ob + j]);
-    } else if (ia == 1) {
-      const B s = b[ob];
-      for (int64_t j = 0; j < inner; ++j) out[o + j] = f(a[oa + j], s);
-    } else if (ib == 1) {
-      const A s = a[oa];
-      for (int64_t j = 0; j < inner; ++j) out[o + j] = f(s, b[ob + j]);
-    } else {
-      for (int64_t j = 0; j < inner; ++j) out[o + j] = f(a[oa], b[ob]);
+  ParallelFor(num_threads, n / inner, inner, [&](int64_t row_begin, int64_t row_end) {
+    // Odometer position of the first row of this range.
+    std::vector<int64_t> index(rank, 0);
+    int64_t oa = 0, ob = 0;
+    for (int64_t d = static_cast<int64_t>(rank) - 2, r = row_begin; d >= 0; --d) {
+      index[d] = r % dims[d];
+      r /= dims[d];
+      oa += index[d] * sa[d];
+      ob += index[d] * sb[d];
     }
-    // Advance the odometer over the outer dims.
-    for (size_t d = rank - 1; d-- > 0;) {
-      oa += sa[d];
-      ob += sb[d];
-      if (++index[d] < dims[d]) break;
-      oa -= sa[d] * dims[d];
-      ob -= sb[d] * dims[d];
-      index[d] = 0;
+    for (int64_t row = row_begin; row < row_end; ++row) {
+      const int64_t o = row * inner;
+      if (ia == 1 && ib == 1) {
+        for (int64_t j = 0; j < inner; ++j) out[o + j] = f(a[oa + j], b[ob + j]);
+      } else if (ia == 1) {
+        const B s = b[ob];
+        for (int64_t j = 0; j < inner; ++j) out[o + j] = f(a[oa + j], s);
+      } else if (ib == 1) {
+        const A s = a[oa];
+        for (int64_t j = 0; j < inner; ++j) out[o + j] = f(s, b[ob + j]);
+      } else {
+        for (int64_t j = 0; j < inner; ++j) out[o + j] = f(a[oa], b[ob]);
+      }
+      // Advance the odometer over the outer dims.
+      for (size_t d = rank - 1; d-- > 0;) {
+        oa += sa[d];
+        ob += sb[d];
+        if (++index[d] < dims[d]) break;
+        oa -= sa[d] * dims[d];
+        ob -= sb[d] * dims[d];
+        index[d] = 0;
+      }
     }
-  }
+  });
 }
 
 // Element offsets of each operand for every output element of a multi-way broadcast.
@@ -236,27 +255,29 @@ class UnaryKernel : public NodeKernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& x = Input(inputs, 0);
     RequireDType(info(), "input", x.dtype, Op::kTypes);
     if (IsHalfLike(x.dtype)) {
       const ir::Tensor wide = WidenToFloat(x);
-      outputs[0] = NarrowFromFloat(Apply(wide), x.dtype);
+      outputs[0] = NarrowFromFloat(Apply(wide, context.num_threads), x.dtype);
     } else {
-      outputs[0] = Apply(x);
+      outputs[0] = Apply(x, context.num_threads);
     }
   }
 
  private:
-  ir::Tensor Apply(const ir::Tensor& x) const {
-    ir::Tensor y = NewTensor(x.dtype, x.dims);
+  ir::Tensor Apply(const ir::Tensor& x, int num_threads) const {
+    ir::Tensor y = NewTensorUninitialized(x.dtype, x.dims);
     DispatchPlain(x.dtype, info(), "input", [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (Accepts<T>(Op::kTypes)) {
         const T* in = x.DataAs<T>();
         T* out = MutableData<T>(y);
-        const int64_t n = x.NumElements();
-        for (int64_t i = 0; i < n; ++i) out[i] = op_(in[i]);
+        // Transcendental ops (Erf, Tanh, ...) cost several times a copy per element.
+        ParallelFor(num_threads, x.NumElements(), 4, [&](int64_t begin, int64_t end) {
+          for (int64_t i = begin; i < end; ++i) out[i] = op_(in[i]);
+        });
       } else {
         FailDType(info(), "input", x.dtype);
       }

@@ -13,6 +13,8 @@
 #include "core/exec/kernel_registry.h"
 #include "core/exec/kernels/onednn_util.h"
 #include "core/exec/tensor_util.h"
+#include "core/exec/uninitialized_tensor.h"
+#include "core/ir/buffer.h"
 
 namespace nncf::exec {
 namespace {
@@ -121,7 +123,7 @@ MatMulEntry CachedMatMul(const NodeLabel& label, onednn::ShapeCache<MatMulEntry>
   entry->weights = weights;
   entry->dst = dst;
   try {
-    dnnl::primitive_attr attr;
+    dnnl::primitive_attr attr = onednn::CachedPrimitiveAttr();
     if (alpha != 1.0f) attr.set_output_scales(0, {alpha});
     dnnl::matmul::desc desc(src, weights, dst);
     dnnl::matmul::primitive_desc pd(desc, attr, onednn::Engine());
@@ -226,6 +228,13 @@ class MatMulKernel : public Kernel {
                        : StoreAs(LoopMatMul<double>(a, ad, b, bd, y_dims), a.dtype, out_dims);
       return;
     }
+    if (a.dtype == ir::DType::kFloat && k > 0 && r <= DNNL_MAX_NDIMS && Product(y_dims) > 0) {
+      // oneDNN writes every element: no zero-fill.
+      ir::Tensor out = NewTensorUninitialized(ir::DType::kFloat, out_dims);
+      RunOneDnn(a, ad, b, bd, y_dims, MutableData<float>(out));
+      outputs[0] = std::move(out);
+      return;
+    }
     onednn::FloatOutput y(a.dtype, out_dims);
     if (Product(y_dims) > 0) {
       if (k == 0) {
@@ -271,14 +280,91 @@ class MatMulKernel : public Kernel {
     std::vector<int64_t> key;
     onednn::AppendKey(key, ad);
     onednn::AppendKey(key, bd);
+    if (RunPacked(a, ad, b, bd, yd, key, y)) return;
     const MatMulEntry e = CachedMatMul(label_, cache_, key, Desc(ad, Strides(ad)),
                                        Desc(bd, Strides(bd)), Desc(yd, Strides(yd)), 1.0f);
     onednn::FloatView av(a), bv(b);
     RunCachedMatMul(label_, e, av.data(), bv.data(), y);
   }
 
+  // A 2-D f32 B runs through a primitive whose weights are in the layout oneDNN prefers (every
+  // call, so results never depend on whether B was cached). B's storage seen on two calls in a
+  // row (weights: an initializer) is reordered once and kept, so constant weights stop paying the
+  // per-call packing. The kept copy holds the source storage, so its address cannot be reused by
+  // another tensor while cached; tensors are never written once shared.
+  struct PackedPrimitive {
+    std::vector<int64_t> key;
+    dnnl::primitive primitive;
+    memory::desc src, weights, dst;
+  };
+  struct PackedWeights {
+    std::shared_ptr<const ir::Buffer> source;
+    std::vector<int64_t> key;
+    memory weights;
+  };
+
+  bool RunPacked(const ir::Tensor& a, const std::vector<int64_t>& ad, const ir::Tensor& b,
+                 const std::vector<int64_t>& bd, const std::vector<int64_t>& yd,
+                 const std::vector<int64_t>& key, float* y) {
+    if (a.dtype != ir::DType::kFloat || b.dtype != ir::DType::kFloat || !b.data || ad.size() != 2 ||
+        bd.size() != 2) {
+      return false;
+    }
+    const auto& engine = onednn::Engine();
+    std::shared_ptr<const PackedPrimitive> prim;
+    std::shared_ptr<const PackedWeights> packed;
+    {
+      std::lock_guard<std::mutex> lock(pack_mutex_);
+      try {
+        if (!packed_primitive_ || packed_primitive_->key != key) {
+          auto entry = std::make_shared<PackedPrimitive>();
+          entry->key = key;
+          const memory::desc any(onednn::ToDims(bd), memory::data_type::f32,
+                                 memory::format_tag::any);
+          dnnl::matmul::desc desc(Desc(ad, Strides(ad)), any, Desc(yd, Strides(yd)));
+          dnnl::matmul::primitive_desc pd(desc, onednn::CachedPrimitiveAttr(), engine);
+          entry->primitive = dnnl::matmul(pd);
+          entry->src = pd.src_desc();
+          entry->weights = pd.weights_desc();
+          entry->dst = pd.dst_desc();
+          packed_primitive_ = std::move(entry);
+        }
+        prim = packed_primitive_;
+        if (packed_ && packed_->source == b.data && packed_->key == key) {
+          packed = packed_;
+        } else {
+          auto entry = std::make_shared<PackedWeights>();
+          entry->key = key;
+          entry->weights = memory(prim->weights, engine);
+          memory plain(Desc(bd, Strides(bd)), engine, const_cast<float*>(b.DataAs<float>()));
+          onednn::Execute(label_, dnnl::reorder(plain, entry->weights),
+                          {{DNNL_ARG_FROM, plain}, {DNNL_ARG_TO, entry->weights}});
+          if (last_b_.lock() == b.data) {
+            entry->source = b.data;
+            packed_ = entry;
+          } else {
+            last_b_ = b.data;
+          }
+          packed = std::move(entry);
+        }
+      } catch (const dnnl::error& e) {
+        label_.Fail(ErrorCode::kInternal, std::string("oneDNN rejected the matmul: ") + e.what());
+      }
+    }
+    onednn::Execute(
+        label_, prim->primitive,
+        {{DNNL_ARG_SRC, memory(prim->src, engine, const_cast<float*>(a.DataAs<float>()))},
+         {DNNL_ARG_WEIGHTS, packed->weights},
+         {DNNL_ARG_DST, memory(prim->dst, engine, y)}});
+    return true;
+  }
+
   NodeLabel label_;
   onednn::ShapeCache<MatMulEntry> cache_;
+  std::mutex pack_mutex_;
+  std::weak_ptr<const ir::Buffer> last_b_;
+  std::shared_ptr<const PackedPrimitive> packed_primitive_;
+  std::shared_ptr<const PackedWeights> packed_;
 };
 
 // Gemm: Y = alpha * op(A) * op(B) + beta * C, C unidirectionally broadcast to [M, N].

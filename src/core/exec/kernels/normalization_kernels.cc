@@ -5,12 +5,15 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "core/common/parallel_for.h"
 #include "core/exec/kernel_registry.h"
 #include "core/exec/kernels/onednn_util.h"
 #include "core/exec/tensor_util.h"
+#include "core/exec/uninitialized_tensor.h"
 
 namespace nncf::exec {
 namespace {
@@ -159,7 +162,7 @@ class LayerNormKernel : public Kernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& x = onednn::RequireInput(label_, inputs, 0, "X");
     const ir::Tensor& scale = onednn::RequireInput(label_, inputs, 1, "Scale");
     const ir::Tensor* bias = inputs.size() > 2 ? inputs[2] : nullptr;
@@ -195,16 +198,37 @@ class LayerNormKernel : public Kernel {
       s_off[i] = so;
       b_off[i] = bo;
     }
-    std::vector<double> data = ReadData(x);
     std::vector<double> means(static_cast<size_t>(outer)), inv_stds(means.size());
-    for (int64_t r = 0; r < outer; ++r) {
-      double* p = data.data() + r * inner;
-      Moments(p, inner, epsilon_, means[r], inv_stds[r]);
-      for (int64_t i = 0; i < inner; ++i) {
-        p[i] = (p[i] - means[r]) * inv_stds[r] * s[s_off[i]] + (bias ? b[b_off[i]] : 0.0);
+    // Rows are independent: one thread normalises each row, in double, as the generic path.
+    const auto normalize_rows = [&](auto* values, auto* out) {
+      ParallelFor(context.num_threads, outer, inner * 4, [&](int64_t begin, int64_t end) {
+        std::vector<double> row(static_cast<size_t>(inner));
+        for (int64_t r = begin; r < end; ++r) {
+          const auto* in = values + r * inner;
+          for (int64_t i = 0; i < inner; ++i) row[i] = static_cast<double>(in[i]);
+          Moments(row.data(), inner, epsilon_, means[r], inv_stds[r]);
+          auto* o = out + r * inner;
+          using T = std::remove_reference_t<decltype(*o)>;
+          for (int64_t i = 0; i < inner; ++i) {
+            o[i] = static_cast<T>((row[i] - means[r]) * inv_stds[r] * s[s_off[i]] +
+                                  (bias ? b[b_off[i]] : 0.0));
+          }
+        }
+      });
+    };
+    if (x.dtype == ir::DType::kFloat || x.dtype == ir::DType::kDouble) {
+      ir::Tensor y = NewTensorUninitialized(x.dtype, x.dims);
+      if (x.dtype == ir::DType::kFloat) {
+        normalize_rows(x.DataAs<float>(), MutableData<float>(y));
+      } else {
+        normalize_rows(x.DataAs<double>(), MutableData<double>(y));
       }
+      outputs[0] = std::move(y);
+    } else {
+      std::vector<double> data = ReadData(x);
+      normalize_rows(static_cast<const double*>(data.data()), data.data());
+      outputs[0] = WriteData(data, x.dtype, x.dims);
     }
-    outputs[0] = WriteData(data, x.dtype, x.dims);
     std::vector<int64_t> stat_dims = x.dims;
     for (size_t d = axis; d < stat_dims.size(); ++d) stat_dims[d] = 1;
     const ir::DType stat_type = static_cast<ir::DType>(stash_type_);

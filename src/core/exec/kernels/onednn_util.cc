@@ -128,11 +128,28 @@ void AppendKey(std::vector<int64_t>& key, const std::vector<int64_t>& dims) {
   key.insert(key.end(), dims.begin(), dims.end());
 }
 
+dnnl::primitive_attr CachedPrimitiveAttr() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
 void Execute(const NodeLabel& info, const dnnl::primitive& primitive,
              const std::unordered_map<int, dnnl::memory>& args) {
   try {
     dnnl::stream stream(Engine());
-    primitive.execute(stream, args);
+    const dnnl_memory_desc_t* scratch_md =
+        dnnl_primitive_desc_query_md(primitive.get_primitive_desc(), dnnl_query_scratchpad_md, 0);
+    const size_t scratch_bytes = scratch_md ? dnnl_memory_desc_get_size(scratch_md) : 0;
+    if (scratch_bytes == 0) {
+      primitive.execute(stream, args);
+    } else {
+      std::vector<uint8_t> scratch(scratch_bytes);
+      std::unordered_map<int, dnnl::memory> with_scratch = args;
+      with_scratch.emplace(DNNL_ARG_SCRATCHPAD,
+                           dnnl::memory(dnnl::memory::desc(*scratch_md), Engine(), scratch.data()));
+      primitive.execute(stream, with_scratch);
+    }
     stream.wait();
   } catch (const dnnl::error& e) {
     info.Fail(ErrorCode::kInternal, std::string("oneDNN execution failed: ") + e.what());

@@ -98,8 +98,12 @@ class ShapeCache {
 // Appends every dims vector, each prefixed by its rank, to make a cache key.
 void AppendKey(std::vector<int64_t>& key, const std::vector<int64_t>& dims);
 
-// Executes `primitive` with `args` on a fresh stream and waits; oneDNN errors become nncf errors
-// naming the node.
+// Attributes for every cached primitive: a user-managed scratchpad, so one primitive can run on
+// several threads at once (with the library's scratchpad it cannot: oneDNN shares it).
+dnnl::primitive_attr CachedPrimitiveAttr();
+
+// Executes `primitive` with `args` on a fresh stream and waits, giving it a scratchpad of its own
+// when it asks for one; oneDNN errors become nncf errors naming the node.
 void Execute(const NodeLabel& info, const dnnl::primitive& primitive,
              const std::unordered_map<int, dnnl::memory>& args);
 

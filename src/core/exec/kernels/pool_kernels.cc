@@ -11,9 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/parallel_for.h"
 #include "core/exec/kernel_registry.h"
 #include "core/exec/kernels/onednn_util.h"
 #include "core/exec/tensor_util.h"
+#include "core/exec/uninitialized_tensor.h"
 
 namespace nncf::exec {
 namespace {
@@ -95,7 +97,7 @@ class PoolKernel : public Kernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& x = onednn::RequireInput(label_, inputs, 0, "X");
     std::vector<ir::DType> allowed = {ir::DType::kFloat, ir::DType::kFloat16, ir::DType::kBFloat16,
                                       ir::DType::kDouble};
@@ -120,27 +122,30 @@ class PoolKernel : public Kernel {
     }
     switch (x.dtype) {
       case ir::DType::kDouble: {
-        ir::Tensor y = NewTensor(x.dtype, y_dims);
-        Pool<double>(g, x.dims, x.DataAs<double>(), MutableData<double>(y), idx);
+        ir::Tensor y = NewTensorUninitialized(x.dtype, y_dims);
+        PoolPlanes<double>(g, x.dims, x.DataAs<double>(), MutableData<double>(y), idx,
+                           context.num_threads);
         outputs[0] = std::move(y);
         break;
       }
       case ir::DType::kInt8: {
-        ir::Tensor y = NewTensor(x.dtype, y_dims);
-        Pool<int8_t>(g, x.dims, x.DataAs<int8_t>(), MutableData<int8_t>(y), idx);
+        ir::Tensor y = NewTensorUninitialized(x.dtype, y_dims);
+        PoolPlanes<int8_t>(g, x.dims, x.DataAs<int8_t>(), MutableData<int8_t>(y), idx,
+                           context.num_threads);
         outputs[0] = std::move(y);
         break;
       }
       case ir::DType::kUint8: {
-        ir::Tensor y = NewTensor(x.dtype, y_dims);
-        Pool<uint8_t>(g, x.dims, x.DataAs<uint8_t>(), MutableData<uint8_t>(y), idx);
+        ir::Tensor y = NewTensorUninitialized(x.dtype, y_dims);
+        PoolPlanes<uint8_t>(g, x.dims, x.DataAs<uint8_t>(), MutableData<uint8_t>(y), idx,
+                            context.num_threads);
         outputs[0] = std::move(y);
         break;
       }
       default: {
         onednn::FloatView xv(x);
         onednn::FloatOutput y(x.dtype, y_dims);
-        Pool<float>(g, x.dims, xv.data(), y.data(), idx);
+        PoolPlanes<float>(g, x.dims, xv.data(), y.data(), idx, context.num_threads);
         outputs[0] = y.Finish();
       }
     }
@@ -205,6 +210,27 @@ class PoolKernel : public Kernel {
       if (ceil_mode_ && (g.out[i] - 1) * g.stride[i] >= g.in[i] + g.pad_begin[i]) --g.out[i];
     }
     return g;
+  }
+
+  // Pool over (N*C) planes split across threads; each plane is pooled by one thread.
+  template <typename T>
+  void PoolPlanes(const PoolGeometry& g, const std::vector<int64_t>& x_dims, const T* x, T* y,
+                  int64_t* indices, int num_threads) const {
+    const int64_t planes = x_dims[0] * x_dims[1];
+    const int64_t in_size = Product(g.in), out_size = Product(g.out);
+    ParallelFor(num_threads, planes, std::max<int64_t>(in_size, 1),
+                [&](int64_t begin, int64_t end) {
+                  std::vector<int64_t> dims = x_dims;
+                  dims[0] = end - begin;
+                  dims[1] = 1;
+                  int64_t* idx = indices ? indices + begin * out_size : nullptr;
+                  Pool<T>(g, dims, x + begin * in_size, y + begin * out_size, idx);
+                  // Indices count from the start of the whole tensor.
+                  if (idx) {
+                    for (int64_t i = 0; i < (end - begin) * out_size; ++i)
+                      idx[i] += begin * in_size;
+                  }
+                });
   }
 
   template <typename T>
