@@ -22,6 +22,7 @@
 #include "core/exec/executor.h"
 #include "npy_io.h"
 #include "onnx/model_io.h"
+#include "test_process.h"
 
 namespace nncf::testing {
 namespace {
@@ -50,31 +51,9 @@ std::ostream& operator<<(std::ostream& os, const ZooModel& m) {
   return os << m.name;
 }
 
-std::string FindOnPath(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return "";
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) continue;
-    const fs::path candidate = fs::path(dir) / program;
-    if (access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate)) {
-      return candidate.string();
-    }
-  }
-  return "";
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using nncf::testing::FindOnPath;
+using nncf::testing::ReadText;
+using nncf::testing::ShellQuote;
 
 // FNV-1a: a seed per model name that is the same with every standard library.
 uint32_t NameSeed(const std::string& name) {
