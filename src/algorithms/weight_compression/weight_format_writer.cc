@@ -22,29 +22,6 @@ using ir::DType;
 int Bits(WeightMode mode) {
   return mode == WeightMode::kInt8Sym || mode == WeightMode::kInt8Asym ? 8 : 4;
 }
-bool Asymmetric(WeightMode mode) {
-  return mode == WeightMode::kInt8Asym || mode == WeightMode::kInt4Asym;
-}
-bool IntegerMode(WeightMode mode) {
-  return mode != WeightMode::kNf4 && mode != WeightMode::kE2M1;
-}
-const char* ModeName(WeightMode mode) {
-  switch (mode) {
-    case WeightMode::kInt8Sym:
-      return "int8_sym";
-    case WeightMode::kInt8Asym:
-      return "int8_asym";
-    case WeightMode::kInt4Sym:
-      return "int4_sym";
-    case WeightMode::kInt4Asym:
-      return "int4_asym";
-    case WeightMode::kNf4:
-      return "nf4";
-    case WeightMode::kE2M1:
-      return "e2m1";
-  }
-  return "unknown";
-}
 const char* FormatName(WeightFormat format) {
   switch (format) {
     case WeightFormat::kDequantizeLinear:
@@ -68,7 +45,7 @@ int64_t Product(const std::vector<int64_t>& dims) {
 }
 
 std::string Where(const CompressedWeight& weight, const WeightSite& site) {
-  return "weight '" + site.weight_name + "' (" + ModeName(weight.mode) + ")";
+  return "weight '" + site.weight_name + "' (" + WeightModeName(weight.mode) + ")";
 }
 
 // Checks that the compressed weight is self-consistent before any bytes are laid out.
@@ -104,7 +81,7 @@ void Validate(const CompressedWeight& w, const WeightSite& site) {
     fail("has " + std::to_string(w.scales.size()) + " scales for " + std::to_string(groups) +
          " groups");
   }
-  if (Asymmetric(w.mode) && static_cast<int64_t>(w.zero_points.size()) != groups) {
+  if (IsAsymmetric(w.mode) && static_cast<int64_t>(w.zero_points.size()) != groups) {
     fail("has " + std::to_string(w.zero_points.size()) + " zero points for " +
          std::to_string(groups) + " groups");
   }
@@ -236,7 +213,7 @@ WeightEdit IntegerDequantizeLinear(const CompressedWeight& w, const WeightSite& 
   WeightEdit edit;
   const std::string& name = site.weight_name;
   const int bits = Bits(w.mode);
-  const bool asym = Asymmetric(w.mode);
+  const bool asym = IsAsymmetric(w.mode);
   const DType code_dtype =
       bits == 8 ? (asym ? DType::kUint8 : DType::kInt8) : (asym ? DType::kUint4 : DType::kInt4);
   const DType scale_dtype = ScaleDType(w.float_dtype);
@@ -331,7 +308,7 @@ WeightEdit Float4DequantizeLinear(const CompressedWeight& w, const WeightSite& s
 WeightEdit MatMulNBits(const CompressedWeight& w, const WeightSite& site,
                        const FormatOptions& options) {
   const std::string where = Where(w, site);
-  if (!IntegerMode(w.mode)) {
+  if (!IsIntegerMode(w.mode)) {
     Fail(ErrorCode::kUnsupported,
          where + ": MatMulNBits holds integer codes only; use the DQ " + "format for NF4 and E2M1");
   }
@@ -364,7 +341,7 @@ WeightEdit MatMulNBits(const CompressedWeight& w, const WeightSite& site,
                                       "two >= 16, got " + std::to_string(w.group_size));
   }
   const int bits = Bits(w.mode);
-  const bool asym = Asymmetric(w.mode);
+  const bool asym = IsAsymmetric(w.mode);
   const int64_t blob = block * bits / 8;
   const int64_t offset = asym ? 0 : (int64_t{1} << (bits - 1));  // signed -> unsigned with zp
   std::vector<uint8_t> b(static_cast<size_t>(n * groups * blob), 0);
@@ -500,7 +477,7 @@ void InitLoraAdapters(const CompressedWeight& w, const std::string& name, int64_
 WeightEdit FakeQuantize(const CompressedWeight& w, const WeightSite& site, bool lora,
                         const FormatOptions& options) {
   const std::string where = Where(w, site);
-  if (!IntegerMode(w.mode)) {
+  if (!IsIntegerMode(w.mode)) {
     Fail(ErrorCode::kUnsupported,
          where + ": the FQ formats hold integer modes only (as NNCF's); use DQ for NF4 and E2M1");
   }
@@ -539,7 +516,7 @@ WeightEdit FakeQuantize(const CompressedWeight& w, const WeightSite& site, bool 
         MakeNode("Add", name + "_lora_Add", {name + "_lora_base", delta}, {name + "_lora_merged"}));
     source = name + "_lora_merged";
   }
-  const bool asym = Asymmetric(w.mode);
+  const bool asym = IsAsymmetric(w.mode);
   const int bits = Bits(w.mode);
   const float low = asym ? 0.0f : -static_cast<float>(1 << (bits - 1));
   const float high =
@@ -711,8 +688,8 @@ WeightEdit MakeWeightEdit(const CompressedWeight& weight, const WeightSite& site
   WeightEdit edit;
   switch (format) {
     case WeightFormat::kDequantizeLinear:
-      edit = IntegerMode(weight.mode) ? IntegerDequantizeLinear(weight, site)
-                                      : LookupDequantize(weight, site);
+      edit = IsIntegerMode(weight.mode) ? IntegerDequantizeLinear(weight, site)
+                                        : LookupDequantize(weight, site);
       break;
     case WeightFormat::kDequantizeLinearFloat4:
       if (weight.mode != WeightMode::kE2M1) {
