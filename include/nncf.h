@@ -476,6 +476,121 @@ NNCF_API const char* nncf_weight_format_name(nncf_weight_format format);
 NNCF_API const char* nncf_strip_format_name(nncf_strip_format format);
 
 /* ---------------------------------------------------------------------------------------------
+ * Post-training quantization (nncf.quantize)
+ * ------------------------------------------------------------------------------------------- */
+typedef int32_t nncf_quantization_mode;
+enum {
+  NNCF_QUANTIZATION_MODE_INT8 = 0,     /* NNCF's None: integer Q/DQ (default) */
+  NNCF_QUANTIZATION_MODE_FP8_E4M3 = 1, /* float8e4m3fn Q/DQ at opset 19 */
+  NNCF_QUANTIZATION_MODE_FP8_E5M2 = 2  /* float8e5m2 Q/DQ at opset 19 */
+};
+
+typedef int32_t nncf_quantization_preset;
+enum {
+  NNCF_PRESET_DEFAULT = -1,    /* NNCF's None: MIXED for transformers, else PERFORMANCE */
+  NNCF_PRESET_PERFORMANCE = 0, /* symmetric weights and activations */
+  NNCF_PRESET_MIXED = 1        /* symmetric weights, asymmetric activations */
+};
+
+typedef int32_t nncf_target_device;
+enum {
+  NNCF_TARGET_DEVICE_ANY = 0, /* default */
+  NNCF_TARGET_DEVICE_CPU = 1,
+  NNCF_TARGET_DEVICE_GPU = 2,
+  NNCF_TARGET_DEVICE_NPU = 3,
+  NNCF_TARGET_DEVICE_CPU_SPR = 4 /* refused for ONNX models, as NNCF does */
+};
+
+typedef int32_t nncf_model_type;
+enum {
+  NNCF_MODEL_TYPE_DEFAULT = 0,    /* NNCF's None */
+  NNCF_MODEL_TYPE_TRANSFORMER = 1 /* transformer patterns, ignored metatypes and SmoothQuant */
+};
+
+typedef int32_t nncf_overflow_fix;
+enum {
+  NNCF_OVERFLOW_FIX_DEFAULT = -1, /* FIRST_LAYER, or DISABLE when a bit width is not 8 */
+  NNCF_OVERFLOW_FIX_ENABLE = 0,
+  NNCF_OVERFLOW_FIX_FIRST_LAYER = 1, /* NNCF's "first_layer_only" */
+  NNCF_OVERFLOW_FIX_DISABLE = 2
+};
+
+typedef int32_t nncf_quantization_scheme;
+enum {
+  NNCF_QUANTIZATION_SCHEME_DEFAULT = -1, /* from the preset */
+  NNCF_QUANTIZATION_SCHEME_SYMMETRIC = 0,
+  NNCF_QUANTIZATION_SCHEME_ASYMMETRIC = 1
+};
+
+/* nncf.QuantizationParameters for weights or activations. Every field's default means NNCF's
+ * None: the hardware config and preset decide. Tri-state fields take -1 (unset), 0 or 1. */
+typedef struct nncf_quantization_parameters {
+  uint32_t struct_size;
+  int32_t num_bits; /* 0 (default): 8 */
+  nncf_quantization_scheme mode;
+  int32_t signedness_to_force; /* -1, 0 (unsigned), 1 (signed) */
+  int32_t per_channel;         /* -1, 0, 1 */
+  int32_t narrow_range;        /* -1, 0, 1 */
+} nncf_quantization_parameters;
+
+NNCF_API void nncf_quantization_parameters_default(nncf_quantization_parameters* params,
+                                                   uint32_t struct_size);
+#define NNCF_QUANTIZATION_PARAMETERS_INIT(p) \
+  nncf_quantization_parameters_default((p), sizeof *(p))
+
+/* Parameters of nncf.quantize. Every advanced parameter (range estimators, propagation rule,
+ * ...) can also come from `advanced`, a config whose "quantize" section is read first; a struct
+ * field left at its default does not override the config. */
+typedef struct nncf_quantize_params {
+  uint32_t struct_size;
+  nncf_quantization_mode mode;
+  nncf_quantization_preset preset;
+  nncf_target_device target_device;
+  int64_t subset_size;          /* dataset items used for statistics; default 300 */
+  int32_t fast_bias_correction; /* 1 (default): FastBiasCorrection; 0: BiasCorrection */
+  nncf_model_type model_type;
+  const nncf_ignored_scope* ignored_scope; /* NULL: none */
+  /* Advanced parameters (nncf.AdvancedQuantizationParameters). */
+  nncf_overflow_fix overflow_fix;
+  int32_t quantize_outputs;        /* 1: quantize model outputs too; default 0 */
+  int32_t disable_bias_correction; /* default 0 */
+  int32_t batchwise_statistics;    /* -1 (default): 1 when the dataset's batch size is > 1 */
+  const nncf_quantization_parameters* activations; /* NULL: defaults */
+  const nncf_quantization_parameters* weights;     /* NULL: defaults */
+  double smooth_quant_alpha_matmul;      /* default 0.95; negative disables */
+  double smooth_quant_alpha_convolution; /* default -1 (off) */
+  double bias_correction_threshold;      /* 0 (default): 2 for fast, 1000 for full */
+  int32_t fold_weights;        /* 1 (default): int8 weight initializers behind DequantizeLinear */
+  int32_t allow_opset_upgrade; /* 0 (default): fail naming the opset the output needs */
+  int32_t num_threads;         /* 0 (default): one per core */
+  const nncf_config* advanced; /* NULL: defaults */
+  nncf_progress_fn progress;
+  void* progress_user_data;
+} nncf_quantize_params;
+
+NNCF_API void nncf_quantize_params_default(nncf_quantize_params* params, uint32_t struct_size);
+#define NNCF_QUANTIZE_PARAMS_INIT(p) nncf_quantize_params_default((p), sizeof *(p))
+
+/* Quantizes `model` into a new model with QuantizeLinear/DequantizeLinear pairs, calibrated on the
+ * first subset_size items of `dataset`. When `report` is not NULL it receives a JSON report: per
+ * quantizer the tensor, dtype, axis, scale, zero point and observed range; per corrected layer
+ * the bias shift. Nothing is returned on failure. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_quantize(const nncf_model* model, nncf_dataset* dataset,
+                                                   const nncf_quantize_params* params,
+                                                   nncf_model** out, nncf_blob** report);
+/* Where quantizers would go, as JSON, without calibrating (no dataset needed). */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_quantize_plan(const nncf_model* model,
+                                                        const nncf_quantize_params* params,
+                                                        nncf_blob** plan);
+
+/* Static names ("fp8_e4m3", "mixed", "cpu", "transformer", "first_layer_only"). */
+NNCF_API const char* nncf_quantization_mode_name(nncf_quantization_mode mode);
+NNCF_API const char* nncf_quantization_preset_name(nncf_quantization_preset preset);
+NNCF_API const char* nncf_target_device_name(nncf_target_device device);
+NNCF_API const char* nncf_model_type_name(nncf_model_type type);
+NNCF_API const char* nncf_overflow_fix_name(nncf_overflow_fix fix);
+
+/* ---------------------------------------------------------------------------------------------
  * Configs (nncf.NNCFConfig and advanced parameters as JSON)
  * ------------------------------------------------------------------------------------------- */
 /* json need not be NUL-terminated. Validated against the schema; errors name the JSON path
