@@ -36,7 +36,10 @@ QuantizerParameters CalculateQuantizerParameters(const MinMaxValues& stats,
                                                  const QuantizerConfig& config, bool is_weight,
                                                  bool half_range);
 
-// FP8 quantizers: symmetric, zero point 0, scale = absmax / largest finite value of the type.
-QuantizerParameters CalculateFp8Parameters(const MinMaxValues& stats, QuantizationMode mode);
+// FP8 quantizers (NNCF's calculate_convert_parameters): symmetric, zero point 0, scale =
+// max(max, |min| + eps) / largest finite value of the type (448 for e4m3fn, 57344 for e5m2),
+// doubled for per-tensor quantizers (NNCF's activation_scale 0.5). `mode` must be an FP8 mode.
+QuantizerParameters CalculateFp8Parameters(const MinMaxValues& stats, QuantizationMode mode,
+                                           bool per_channel);
 
 }  // namespace nncf::algorithms::quantization
