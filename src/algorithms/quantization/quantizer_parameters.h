@@ -20,7 +20,7 @@ struct MinMaxValues {
 };
 
 struct QuantizerParameters {
-  // kInt8 / kUInt8 (8 bits), kInt16 / kUInt16 (16), kInt4 / kUInt4 (4), kFloat8E4M3FN /
+  // kInt8 / kUint8 (8 bits), kInt16 / kUint16 (16), kInt4 / kUint4 (4), kFloat8E4M3FN /
   // kFloat8E5M2 (FP8 modes).
   ir::DType dtype = ir::DType::kInt8;
   std::vector<float> scale;                  // size 1 when per tensor
