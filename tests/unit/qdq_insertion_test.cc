@@ -15,6 +15,7 @@
 #include "core/exec/executor.h"
 #include "core/ir/dtype.h"
 #include "model_builder.h"
+#include "onnx/model_validation.h"
 
 namespace nncf::algorithms::quantization {
 namespace {
@@ -81,7 +82,9 @@ ir::Tensor Floats(const std::string& name, std::vector<int64_t> dims, std::vecto
                                v.size() * sizeof(float));
 }
 
+// Every model the tests run is first checked (ONNX's checker where it applies, ours past it).
 exec::NamedTensors Execute(const ir::Model& model, const exec::NamedTensors& feeds) {
+  onnx::ValidateModel(model);
   exec::ExecutorOptions options;
   options.num_threads = 1;
   exec::Executor executor(std::make_shared<const ir::Model>(model), options);

@@ -5,12 +5,12 @@
 #include "algorithms/quantization/qdq_insertion.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
 
+#include "algorithms/quantization/qdq_types.h"
 #include "algorithms/quantization/value_references.h"
 #include "core/common/error.h"
 #include "core/ir/dtype.h"
@@ -35,46 +35,15 @@ const char* KindName(InsertionKind kind) {
   return "unknown";
 }
 
-bool IsFloat8(DType t) {
-  return t == DType::kFloat8E4M3FN || t == DType::kFloat8E4M3FNUZ || t == DType::kFloat8E5M2 ||
-         t == DType::kFloat8E5M2FNUZ;
-}
-
-// Integer range of the integer zero-point types; false for the others.
-bool IntegerRange(DType t, int64_t* lo, int64_t* hi) {
-  switch (t) {
-    case DType::kInt8:
-      *lo = -128, *hi = 127;
-      return true;
-    case DType::kUint8:
-      *lo = 0, *hi = 255;
-      return true;
-    case DType::kInt16:
-      *lo = -32768, *hi = 32767;
-      return true;
-    case DType::kUint16:
-      *lo = 0, *hi = 65535;
-      return true;
-    case DType::kInt4:
-      *lo = -8, *hi = 7;
-      return true;
-    case DType::kUint4:
-      *lo = 0, *hi = 15;
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The IR version that introduced an opset (onnx/helper.py VERSION_TABLE).
 int64_t IrVersionForOpset(int64_t opset) {
   if (opset >= 23) return 11;
   if (opset >= 21) return 10;
   if (opset >= 19) return 9;
-  if (opset >= 14) return 8;
-  if (opset >= 13) return 7;
+  if (opset >= 15) return 8;
   if (opset >= 12) return 7;
-  return 6;
+  if (opset >= 11) return 6;
+  return 5;
 }
 
 // Element type of a main-graph value: declared types, initializers, Constant outputs; falls

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "algorithms/quantization/qdq_insertion.h"
+#include "algorithms/quantization/qdq_types.h"
 #include "algorithms/quantization/value_references.h"
 #include "core/common/error.h"
 #include "core/ir/dtype.h"
@@ -77,31 +78,6 @@ std::vector<int64_t> ScaleIndices(const ir::Node& node, const ir::Tensor& x,
   return indices;
 }
 
-bool IntegerRange(DType t, int64_t* lo, int64_t* hi) {
-  switch (t) {
-    case DType::kInt8:
-      *lo = -128, *hi = 127;
-      return true;
-    case DType::kUint8:
-      *lo = 0, *hi = 255;
-      return true;
-    case DType::kInt16:
-      *lo = -32768, *hi = 32767;
-      return true;
-    case DType::kUint16:
-      *lo = 0, *hi = 65535;
-      return true;
-    case DType::kInt4:
-      *lo = -8, *hi = 7;
-      return true;
-    case DType::kUint4:
-      *lo = 0, *hi = 15;
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The QuantizeLinear output for constant inputs, named `name`.
 ir::Tensor Quantize(const ir::Node& node, const ir::Tensor& x, const ir::Tensor& scale,
                     const ir::Tensor* zero_point, int64_t opset, const std::string& name) {
@@ -148,8 +124,7 @@ ir::Tensor Quantize(const ir::Node& node, const ir::Tensor& x, const ir::Tensor&
       }
     } else if (out == DType::kFloat4E2M1) {
       ir::SetNibble(bytes.data(), i, ir::FloatToFloat4E2M1(quotient + static_cast<float>(zp)));
-    } else if (out == DType::kFloat8E4M3FN || out == DType::kFloat8E4M3FNUZ ||
-               out == DType::kFloat8E5M2 || out == DType::kFloat8E5M2FNUZ) {
+    } else if (IsFloat8(out)) {
       bytes[i] = ir::FloatToFloat8(out, quotient + static_cast<float>(zp), saturate);
     } else {
       Fail(ErrorCode::kInvalidModel, "cannot fold QuantizeLinear '" + node.name +
