@@ -225,6 +225,14 @@ QuantizationSetup FindQuantizationSetup(const ir::Model& model, const NncfGraph&
   for (size_t n = 0; n < graph.nodes().size(); ++n) {
     const GraphNode& node = graph.nodes()[n];
     if (!input.in_inference_graph[n] || node.weights.empty()) continue;
+    // fp64 or integer (already quantized) constants have no QuantizeLinear form; NNCF would
+    // still try, we leave them alone.
+    bool float_weights = true;
+    for (const WeightAttr& weight : node.weights) {
+      float_weights &= weight.dtype == ir::DType::kFloat || weight.dtype == ir::DType::kFloat16 ||
+                       weight.dtype == ir::DType::kBFloat16;
+    }
+    if (!float_weights) continue;
     auto configs = HwWeightConfigs(node.metatype);
     if (!configs) continue;
     if (configs->empty()) configs = std::vector<QuantizerConfig>{default_weight_config};

@@ -290,8 +290,12 @@ struct QuantizerSetup {
 class Solver {
  public:
   explicit Solver(const PropagationInput& input) : in_(input), graph_(*input.graph) {
-    for (const auto& [node, configs] : input.weight_nodes)
-      weight_configs_.emplace_back(node, configs);
+    // Ignored nodes keep their weights in float (weight_ignored_scopes).
+    for (const auto& [node, configs] : input.weight_nodes) {
+      if (!input.ignored.count(input.graph->node(node).name)) {
+        weight_configs_.emplace_back(node, configs);
+      }
+    }
   }
 
   PropagationResult Run() {
