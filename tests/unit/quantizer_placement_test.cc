@@ -307,6 +307,29 @@ TEST(QuantizerPlacementTest, BranchesMergeOnlyWhenAllAreQuantized) {
   EXPECT_EQ(Placement(Place(split)), (std::set<std::string>{"pre X@conv1:0", "weight W1@conv1"}));
 }
 
+TEST(QuantizerPlacementTest, PostHookOnSeveralOutputPortsBecomesPreLayerPoints) {
+  ModelBuilder b;
+  b.Input("X", {2, 8})
+      .Random("W1", {4, 4})
+      .Random("W2", {4, 4}, 1.0f, 2)
+      .Node("Split", {"X"}, {"a", "b"}, {ir::Attribute::Int("axis", 1)}, "split")
+      .Node("MatMul", {"a", "W1"}, {"Y1"}, {}, "mm1")
+      .Node("MatMul", {"b", "W2"}, {"Y2"}, {}, "mm2")
+      .Output("Y1", {2, 4})
+      .Output("Y2", {2, 4});
+  // Split passes quantizers up: both branches merge into one on X.
+  EXPECT_EQ(Placement(Place(b)),
+            (std::set<std::string>{"input X", "weight W1@mm1", "weight W2@mm2"}));
+  // Ignored, Split is a barrier: the merged quantizer rests on its post-hook, which reads two
+  // output ports, so it is written as one pre-layer quantizer per consumer.
+  QuantizeParams params;
+  params.ignored_scope.types = {"Split"};
+  const QuantizationSetup setup = Place(b, params);
+  EXPECT_EQ(Placement(setup), (std::set<std::string>{"pre a@mm1:0", "pre b@mm2:0", "weight W1@mm1",
+                                                     "weight W2@mm2"}));
+  EXPECT_EQ(setup.ignored_nodes, std::set<std::string>{"split"});
+}
+
 TEST(QuantizerPlacementTest, ElementwiseOpWithConstantOperandIsNotQuantized) {
   auto model = [](bool constant_operand) {
     ModelBuilder b;
