@@ -1553,7 +1553,6 @@ class Solver {
         if (setup.Find(pq)) ids.push_back(pq);
       }
       setup.RegisterUnifiedGroup(ids);
-      for (int id : ids) unified_type_of_point_[id] = Pq(id).unified_type;
     }
     // OUTPUT_QUANTIZATION_AS_WEIGHTS: the activation quantizer after an Embedding is replaced
     // by the Embedding's weight quantizer when their configs intersect (per-tensor).
@@ -1722,7 +1721,6 @@ class Solver {
   std::map<int, std::set<int>> groups_;
   int next_gid_ = 0;
   std::vector<std::pair<int, int>> weight_dependent_;  // (quantizer, Embedding op), in order
-  std::map<int, std::optional<UnifiedScaleType>> unified_type_of_point_;
   std::optional<std::set<int>> output_dominators_;
 };
 
