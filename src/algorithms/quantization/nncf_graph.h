@@ -78,6 +78,15 @@ class NncfGraph {
   const std::vector<int>& ModelInputNodes() const { return input_nodes_; }
   const std::vector<int>& ModelOutputNodes() const { return output_nodes_; }
 
+  // Node indices are NNCF's node ids: ONNX nodes in file order, then model inputs, then model
+  // outputs. NNCF keys nodes by "<id> <name>" and breaks ties in its sorts by that string.
+  std::string NodeKey(int node) const;
+  // Distinct neighbours in the order their first edge was added (networkx adjacency order).
+  std::vector<int> Successors(int node) const;
+  std::vector<int> Predecessors(int node) const;
+  // Edge indices from `from` to `to`, in insertion order (parallel edges for x*x).
+  std::vector<int> EdgesBetween(int from, int to) const;
+
  private:
   std::vector<GraphNode> nodes_;
   std::vector<GraphEdge> edges_;
