@@ -384,6 +384,38 @@ TEST(BiasCorrection, TwoChainedLayersSeeCorrectedOutputs) {
   EXPECT_EQ(quantizers, 2);
 }
 
+// TwoConvModel plus a residual: s = y1 + y2 -> conv3(W3, B3) -> y3. W3 = [[0.45, 0.2], [0.6,
+// -0.35]], levels [[4, 2], [6, -3]] at 0.1: W3 - W3q = [[0.05, 0], [0, -0.05]].
+ir::Model ResidualModel(bool quantized) {
+  ir::Model model = TwoConvModel(quantized);
+  ModelBuilder builder;
+  builder.model() = model;
+  builder.model().graph->outputs.clear();
+  builder.Output("y3", {1, 2, 2, 2}).Floats("B3", {2}, {0.3f, -0.6f});
+  if (quantized) {
+    builder.Node("Add", {"y1", "y2"}, {"s"}, {}, "add");
+    QuantizedWeight(builder, "W3", {2, 2, 1, 1}, {4, 2, 6, -3}, 0.1f);
+    builder.Node("Conv", {"s", "W3_dq", "B3"}, {"y3"}, {}, "conv3");
+  } else {
+    builder.Floats("W3", {2, 2, 1, 1}, {0.45f, 0.2f, 0.6f, -0.35f});
+    builder.Node("Add", {"y1", "y2"}, {"s"}, {}, "add");
+    builder.Node("Conv", {"s", "W3", "B3"}, {"y3"}, {}, "conv3");
+  }
+  return builder.Build();
+}
+
+TEST(BiasCorrection, ResidualSumSeesBothCorrectedBranches) {
+  Result result = Correct(ResidualModel(false), ResidualModel(true), ImageItems(), false);
+  ExpectNear(Floats(*result.quantized.graph->FindInitializer("B1")), {0.55f, -0.4f});
+  ExpectNear(Floats(*result.quantized.graph->FindInitializer("B2")), {0.0725f, 0.2275f});
+  // Both corrected branches have their float means: y1 (-0.55, 1.5), y2 = W2 y1 + B2 =
+  // (0.7125, 0.7325), so s has (0.1625, 2.2325) and shift3 = (0.05 * 0.1625, -0.05 * 2.2325).
+  ASSERT_EQ(result.report.size(), 3u);
+  EXPECT_EQ(result.report[2].node, "conv3");
+  ExpectNear(result.report[2].shift, {0.008125f, -0.111625f});
+  ExpectNear(Floats(*result.quantized.graph->FindInitializer("B3")), {0.308125f, -0.711625f});
+}
+
 TEST(BiasCorrection, ZeroBiasAllowed) {
   // BC's magnitude |shift| / (|bias| + eps): the zero channel has 0.05 / eps > 1000 and the
   // user threshold decides. With threshold 1e9 the shift (0.05, 0.1) is applied to (0, 0.2).
