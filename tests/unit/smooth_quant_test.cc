@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -18,6 +19,8 @@
 #include "core/exec/executor.h"
 #include "core/ir/dtype.h"
 #include "model_builder.h"
+#include "npy_io.h"
+#include "onnx/model_io.h"
 #include "onnx/opset_conversion.h"
 
 namespace nncf::algorithms::quantization {
@@ -69,8 +72,9 @@ struct SmoothQuantRun {
   std::vector<SmoothedGroup> groups;
 };
 
-SmoothQuantRun Run(const ir::Model& model, std::vector<data::Sample> items,
-                   const QuantizeParams& params, const std::set<std::string>& ignored = {}) {
+SmoothQuantRun RunSmoothQuant(const ir::Model& model, std::vector<data::Sample> items,
+                              const QuantizeParams& params,
+                              const std::set<std::string>& ignored = {}) {
   SmoothQuantRun run;
   run.input = onnx::InferShapes(model);
   NncfGraph graph = NncfGraph::Build(run.input);
@@ -130,7 +134,7 @@ TEST(SmoothQuantTest, ConsumersOfOneTensorShareTheScaleOfTheBestRatio) {
   // mm2: w = [0.5,3,0.2], s = [2.4494897, 1.1547005, 2.2360680], quantile_0.1 = 1.1547005 + 0.2 *
   // (2.2360680 - 1.1547005) = 1.3709740; ratio 1.3709740 / 2.4494897 = 0.5597 wins.
   const std::vector<float> s = {2.4494897f, 1.3709740f, 2.2360680f};
-  SmoothQuantRun run = Run(TwoMatMulsSharingInput(), TwoItems(), Alpha(0.5));
+  SmoothQuantRun run = RunSmoothQuant(TwoMatMulsSharingInput(), TwoItems(), Alpha(0.5));
 
   ASSERT_EQ(run.groups.size(), 1u);
   const std::string mul = "nncf_model_input_0_0_0/nncf_smooth_quant";
@@ -175,7 +179,7 @@ TEST(SmoothQuantTest, GemmTransBSmoothsTheColumnsOfB) {
   // Relu leaves the statistics as they were for the items below: a = [3, 4, 1].
   std::vector<data::Sample> items = {Item("x", {2, 3}, {3, 0, 0.5f, 0, 4, -1}),
                                      Item("x", {2, 3}, {-1, 1, 1, 0, 0, 0})};
-  SmoothQuantRun run = Run(b.Build(), items, Alpha(0.5));
+  SmoothQuantRun run = RunSmoothQuant(b.Build(), items, Alpha(0.5));
 
   ASSERT_EQ(run.groups.size(), 1u);
   const std::string mul = "relu_0_0/nncf_smooth_quant";
@@ -200,7 +204,7 @@ TEST(SmoothQuantTest, AlphaWeighsActivationsAgainstWeights) {
   b.Node("MatMul", {"x", "W1"}, {"y1"}, {}, "mm1");
   QuantizeParams params;
   params.model_type = ModelType::kTransformer;  // alphas at their defaults
-  SmoothQuantRun run = Run(b.Build(), TwoItems(), params);
+  SmoothQuantRun run = RunSmoothQuant(b.Build(), TwoItems(), params);
   ASSERT_EQ(run.groups.size(), 1u);
   EXPECT_DOUBLE_EQ(run.groups[0].alpha, 0.95);
   const double s0 = std::pow(3.0, 0.95) / std::pow(2.0, 0.05);
@@ -213,7 +217,7 @@ TEST(SmoothQuantTest, AlphaWeighsActivationsAgainstWeights) {
       2e-5);
 
   // A negative alpha switches MatMul smoothing off: nothing changes.
-  SmoothQuantRun off = Run(b.Build(), TwoItems(), Alpha(-1));
+  SmoothQuantRun off = RunSmoothQuant(b.Build(), TwoItems(), Alpha(-1));
   EXPECT_TRUE(off.groups.empty());
   EXPECT_EQ(off.output.graph->nodes.size(), 1u);
   ExpectValues(off.output.graph->FindInitializer("W1"), kW1, 0);
@@ -226,7 +230,8 @@ TEST(SmoothQuantTest, ScalesAreClippedToTheQuantileAndToOneHundred) {
   b.Input("x", {1, 4}).Output("y", {1, 1});
   b.Floats("W", {4, 1}, {1e-4f, 1, -1, 1});
   b.Node("MatMul", {"x", "W"}, {"y"}, {}, "mm");
-  SmoothQuantRun run = Run(b.Build(), {Item("x", {1, 4}, {-1e6f, 1, 1, -1})}, Alpha(0.5));
+  SmoothQuantRun run =
+      RunSmoothQuant(b.Build(), {Item("x", {1, 4}, {-1e6f, 1, 1, -1})}, Alpha(0.5));
   ASSERT_EQ(run.groups.size(), 1u);
   ExpectValues(run.output.graph->FindInitializer("W"), {1e-2f, 1, -1, 1}, 1e-6);
   ExpectValues(run.output.graph->FindInitializer("nncf_model_input_0_0_0/nncf_smooth_quant_scale"),
@@ -236,7 +241,7 @@ TEST(SmoothQuantTest, ScalesAreClippedToTheQuantileAndToOneHundred) {
 TEST(SmoothQuantTest, IgnoredNodesAreNotSmoothed) {
   // mm2 ignored: the group is mm1 alone, with its own scale s = [1.2247449, 2.8284271, 0.6449490].
   const std::vector<float> s = {1.2247449f, 2.8284271f, 0.6449490f};
-  SmoothQuantRun run = Run(TwoMatMulsSharingInput(), TwoItems(), Alpha(0.5), {"mm2"});
+  SmoothQuantRun run = RunSmoothQuant(TwoMatMulsSharingInput(), TwoItems(), Alpha(0.5), {"mm2"});
   ASSERT_EQ(run.groups.size(), 1u);
   EXPECT_EQ(run.groups[0].nodes, (std::vector<std::string>{"mm1"}));
   std::vector<float> w1;
@@ -263,7 +268,7 @@ TEST(SmoothQuantTest, SharedWeightsAreSkipped) {
     z.name = "z";
     item.Set(z);
   }
-  SmoothQuantRun run = Run(b.Build(), items, Alpha(0.5));
+  SmoothQuantRun run = RunSmoothQuant(b.Build(), items, Alpha(0.5));
   // Only mm3 (its own weight) is smoothed, on z.
   ASSERT_EQ(run.groups.size(), 1u);
   EXPECT_EQ(run.groups[0].nodes, (std::vector<std::string>{"mm3"}));
@@ -293,7 +298,7 @@ TEST(SmoothQuantTest, Fp16ModelsGetFp16Scales) {
                                    bits.size() * sizeof(uint16_t)));
     items.push_back(half);
   }
-  SmoothQuantRun run = Run(b.Build(), items, Alpha(0.5));
+  SmoothQuantRun run = RunSmoothQuant(b.Build(), items, Alpha(0.5));
   ASSERT_EQ(run.groups.size(), 1u);
   const ir::Tensor* scale =
       run.output.graph->FindInitializer("nncf_model_input_0_0_0/nncf_smooth_quant_scale");
@@ -328,7 +333,7 @@ TEST(SmoothQuantTest, SmoothedModelComputesTheSameOutputs) {
     item.Set(random.model().graph->initializers[0]);
     items.push_back(item);
   }
-  SmoothQuantRun run = Run(b.Build(), items, Alpha(0.95));
+  SmoothQuantRun run = RunSmoothQuant(b.Build(), items, Alpha(0.95));
   ASSERT_EQ(run.groups.size(), 3u);
   EXPECT_EQ(run.groups[0].mul_node, "nncf_model_input_0_0_0/nncf_smooth_quant");
   EXPECT_EQ(run.groups[1].mul_node, "act_0_0/nncf_smooth_quant");
@@ -365,13 +370,64 @@ TEST(SmoothQuantTest, UnnamedNodesKeepTheNamesTheGraphGaveThem) {
   b.Node("MatMul", {"r", "W1"}, {"y1"}, {}, "mm");
   b.model().graph->nodes[0].name.clear();
   b.model().graph->nodes[1].name.clear();
-  SmoothQuantRun run = Run(b.Build(), TwoItems(), Alpha(0.5));
+  SmoothQuantRun run = RunSmoothQuant(b.Build(), TwoItems(), Alpha(0.5));
   ASSERT_EQ(run.groups.size(), 1u);
   EXPECT_EQ(run.groups[0].mul_node, "Relu_nncf_0_0_0/nncf_smooth_quant");
   EXPECT_EQ(run.groups[0].nodes, (std::vector<std::string>{"MatMul_nncf_1"}));
   ASSERT_EQ(run.output.graph->nodes.size(), 3u);
   EXPECT_EQ(run.output.graph->nodes[0].name, "Relu_nncf_0");
   EXPECT_EQ(run.output.graph->nodes[2].name, "MatMul_nncf_1");
+}
+
+TEST(SmoothQuantTest, VitModelKeepsItsLogits) {
+  // The bundled transformer (tests/transformer): ten groups (patch embedding; per block q/k/v
+  // sharing the LayerNorm output, proj, fc1, fc2; the head Gemm), none on the attention MatMuls,
+  // and the smoothed float model computes the same logits.
+  const std::filesystem::path dir =
+      std::filesystem::path(NNCF_SOURCE_DIR) / "tests" / "transformer";
+  onnx::LoadOptions load;
+  const ir::Model model = onnx::LoadModelFile((dir / "vit_fashion_mnist.onnx").string(), load);
+  const ir::Tensor pixels = testing::ReadNpy((dir / "calibration_images.npy").string());
+  auto image = [&](int64_t index) {
+    std::vector<float> values(28 * 28);
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i] =
+          (pixels.DataAs<uint8_t>()[index * 28 * 28 + static_cast<int64_t>(i)] / 255.0f - 0.5f) /
+          0.5f;
+    }
+    return ModelBuilder::FloatTensor("image", {1, 1, 28, 28}, values);
+  };
+  std::vector<data::Sample> items;
+  for (int64_t i = 0; i < 20; ++i) {
+    data::Sample item;
+    item.Set(image(i));
+    items.push_back(item);
+  }
+  QuantizeParams params = Alpha(0.95);
+  params.subset_size = 20;
+  SmoothQuantRun run = RunSmoothQuant(model, items, params);
+  ASSERT_EQ(run.groups.size(), 10u);
+  std::set<std::string> smoothed;
+  for (const SmoothedGroup& group : run.groups) {
+    smoothed.insert(group.nodes.begin(), group.nodes.end());
+    EXPECT_EQ(FindNode(run.output, group.mul_node)->op_type, "Mul");
+  }
+  EXPECT_EQ(smoothed.size(), 14u);
+  EXPECT_EQ(smoothed.count("/blocks/blocks.0/attn/MatMul"), 0u);
+  EXPECT_EQ(smoothed.count("/blocks/blocks.0/attn/MatMul_1"), 0u);
+  EXPECT_EQ(run.groups[1].nodes, (std::vector<std::string>{"/blocks/blocks.0/attn/q/MatMul",
+                                                           "/blocks/blocks.0/attn/k/MatMul",
+                                                           "/blocks/blocks.0/attn/v/MatMul"}));
+
+  for (int64_t i = 100; i < 104; ++i) {
+    exec::NamedTensors feeds = {{"image", image(i)}};
+    const std::vector<float> expected = Values(Infer(run.input, feeds)[0].second);
+    const std::vector<float> actual = Values(Infer(run.output, feeds)[0].second);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (size_t k = 0; k < expected.size(); ++k) {
+      EXPECT_NEAR(actual[k], expected[k], 1e-4 * (1 + std::fabs(expected[k]))) << i << "/" << k;
+    }
+  }
 }
 
 }  // namespace
