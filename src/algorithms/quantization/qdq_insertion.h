@@ -1,9 +1,16 @@
 // Writes quantizers into the model as NNCF's ONNX backend does (model_transformer.py): for each
 // quantizer on value E, QuantizeLinear_<E>_<k> -> DequantizeLinear_<E>_<k> with initializers
 // scale_<E>_<k> and zero_point_<E>_<k>, outputs q_output_<E>_<k> / dq_output_<E>_<k>, inserted
-// before the first consumer; pre-layer and weight quantizers rewire one input, the others every
-// consumer. Then optionally folds weight QuantizeLinear nodes into quantized initializers
-// (q_output_<W>_1 -> DequantizeLinear). Everything else in the model is kept as it was.
+// just before E's first consumer in the given model (k = quantizers already on E + 1).
+// Rewiring: a pre-layer quantizer rewires exactly its (node, port); a weight quantizer its
+// (node, port) and every other reader of E that no other quantizer claims (a shared weight gets
+// one quantizer, as NNCF places it); post-layer and model-input quantizers every unclaimed
+// reader. Readers inside If/Loop/Scan bodies that refer to E by name are rewired too. A value
+// that nothing reads but a graph output keeps its output name: the producer writes
+// q_input_<E>_<k>, and the DequantizeLinear produces E. A value that is read and is also a graph
+// output leaves the graph unquantized (as in NNCF). Then optionally folds weight QuantizeLinear
+// nodes into quantized initializers (q_output_<W>_<k> -> DequantizeLinear). Everything else in
+// the model is kept as it was.
 #pragma once
 
 #include <cstdint>

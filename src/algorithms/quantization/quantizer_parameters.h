@@ -20,7 +20,7 @@ struct MinMaxValues {
 };
 
 struct QuantizerParameters {
-  // kInt8 / kUInt8 (8 bits), kInt16 / kUInt16 (16), kInt4 / kUInt4 (4), kFloat8E4M3FN /
+  // kInt8 / kUint8 (8 bits), kInt16 / kUint16 (16), kInt4 / kUint4 (4), kFloat8E4M3FN /
   // kFloat8E5M2 (FP8 modes).
   ir::DType dtype = ir::DType::kInt8;
   std::vector<float> scale;                  // size 1 when per tensor
@@ -36,7 +36,10 @@ QuantizerParameters CalculateQuantizerParameters(const MinMaxValues& stats,
                                                  const QuantizerConfig& config, bool is_weight,
                                                  bool half_range);
 
-// FP8 quantizers: symmetric, zero point 0, scale = absmax / largest finite value of the type.
-QuantizerParameters CalculateFp8Parameters(const MinMaxValues& stats, QuantizationMode mode);
+// FP8 quantizers (NNCF's calculate_convert_parameters): symmetric, zero point 0, scale =
+// max(max, |min| + eps) / largest finite value of the type (448 for e4m3fn, 57344 for e5m2),
+// doubled for per-tensor quantizers (NNCF's activation_scale 0.5). `mode` must be an FP8 mode.
+QuantizerParameters CalculateFp8Parameters(const MinMaxValues& stats, QuantizationMode mode,
+                                           bool per_channel);
 
 }  // namespace nncf::algorithms::quantization

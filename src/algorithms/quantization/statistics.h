@@ -31,7 +31,19 @@ enum class Reduction {
   kRaw,          // the whole value per item (result: `raw`)
 };
 
-enum class Aggregation { kMin, kMax, kMean, kMedian, kMeanNoOutliers, kMedianNoOutliers, kNone };
+// kNone keeps every item's reduced value: the result stacks them on a new axis 0 (items, or
+// samples when batchwise). kHistogram goes with Reduction::kRaw: NNCF's HistogramAggregator over
+// every element of every item; the result is {min, max} (dims [2]) of the searched range.
+enum class Aggregation {
+  kMin,
+  kMax,
+  kMean,
+  kMedian,
+  kMeanNoOutliers,
+  kMedianNoOutliers,
+  kNone,
+  kHistogram
+};
 
 struct StatisticRequest {
   std::string tensor;
@@ -75,6 +87,9 @@ class StatisticsCollector {
 
   const StatisticResult& Get(int id) const;  // after Collect
   int64_t items_collected() const;
+  // Numbers currently held by all requests' aggregation state (streaming accumulators, stored
+  // per-item values, histogram bins, raw tensors' elements): what memory use grows with.
+  int64_t stored_values() const;
 
  private:
   struct Impl;

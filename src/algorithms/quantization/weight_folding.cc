@@ -1,0 +1,193 @@
+// FoldWeightQuantizers (NNCF's compress_quantize_weights_transformation, onnx/graph/passes.py):
+// a QuantizeLinear on an initializer is evaluated once, as ONNX's QuantizeLinear defines it
+// (x / scale rounded half to even, plus the zero point, saturated; float8 converted with the
+// node's saturate flag), and its output becomes an initializer. Unlike NNCF, the float
+// initializer is dropped only when nothing else reads it.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "algorithms/quantization/qdq_insertion.h"
+#include "algorithms/quantization/qdq_types.h"
+#include "algorithms/quantization/value_references.h"
+#include "core/common/error.h"
+#include "core/ir/dtype.h"
+
+namespace nncf::algorithms::quantization {
+namespace {
+
+using ir::DType;
+
+int64_t IntAttribute(const ir::Node& node, const std::string& name, int64_t fallback) {
+  const ir::Attribute* a = node.FindAttribute(name);
+  return a && a->i ? *a->i : fallback;
+}
+
+std::string ShapeText(const std::vector<int64_t>& dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+// For each element of x, the index of its scale: per tensor, per axis or blocked (opset 21).
+std::vector<int64_t> ScaleIndices(const ir::Node& node, const ir::Tensor& x,
+                                  const ir::Tensor& scale, int64_t opset) {
+  const int64_t n = x.NumElements();
+  const int64_t block_size = opset >= 21 ? IntAttribute(node, "block_size", 0) : 0;
+  const bool scalar =
+      scale.dims.empty() || (scale.dims.size() == 1 && scale.dims[0] == 1 && block_size == 0);
+  if (scalar) return std::vector<int64_t>(static_cast<size_t>(n), 0);
+  const int64_t rank = static_cast<int64_t>(x.dims.size());
+  int64_t axis = opset >= 13 ? IntAttribute(node, "axis", 1) : 1;
+  if (axis < 0) axis += rank;
+  const std::string where = "cannot fold QuantizeLinear '" + node.name + "': scale shape " +
+                            ShapeText(scale.dims) + " for weight shape " + ShapeText(x.dims);
+  if (axis < 0 || axis >= rank) {
+    Fail(ErrorCode::kInvalidModel, where + " with axis " + std::to_string(axis));
+  }
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= x.dims[d];
+  for (int64_t d = axis + 1; d < rank; ++d) inner *= x.dims[d];
+  const int64_t axis_dim = x.dims[axis];
+  int64_t blocks = 0;
+  if (block_size == 0) {
+    if (scale.dims.size() != 1 || scale.dims[0] != axis_dim) {
+      Fail(ErrorCode::kInvalidModel, where + " along axis " + std::to_string(axis));
+    }
+  } else {
+    blocks = (axis_dim + block_size - 1) / block_size;
+    bool ok = scale.dims.size() == x.dims.size();
+    for (int64_t d = 0; ok && d < rank; ++d) {
+      ok = scale.dims[d] == (d == axis ? blocks : x.dims[d]);
+    }
+    if (!ok)
+      Fail(ErrorCode::kInvalidModel, where + " with block_size " + std::to_string(block_size));
+  }
+  std::vector<int64_t> indices(static_cast<size_t>(n));
+  int64_t i = 0;
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t a = 0; a < axis_dim; ++a) {
+      for (int64_t in = 0; in < inner; ++in, ++i) {
+        indices[i] = block_size == 0 ? a : (o * blocks + a / block_size) * inner + in;
+      }
+    }
+  }
+  return indices;
+}
+
+// The QuantizeLinear output for constant inputs, named `name`.
+ir::Tensor Quantize(const ir::Node& node, const ir::Tensor& x, const ir::Tensor& scale,
+                    const ir::Tensor* zero_point, int64_t opset, const std::string& name) {
+  DType out = DType::kUint8;
+  if (zero_point) {
+    out = zero_point->dtype;
+  } else if (opset >= 21 && IntAttribute(node, "output_dtype", 0) != 0) {
+    out = static_cast<DType>(IntAttribute(node, "output_dtype", 0));
+  }
+  if (zero_point && zero_point->NumElements() != scale.NumElements()) {
+    Fail(ErrorCode::kInvalidModel, "cannot fold QuantizeLinear '" + node.name +
+                                       "': zero point shape " + ShapeText(zero_point->dims) +
+                                       " differs from scale shape " + ShapeText(scale.dims));
+  }
+  const std::vector<int64_t> index = ScaleIndices(node, x, scale, opset);
+  const int64_t n = x.NumElements();
+  std::vector<uint8_t> bytes(ir::StorageBytes(out, n), 0);
+  int64_t lo = 0, hi = 0;
+  const bool integer = IntegerRange(out, &lo, &hi);
+  const bool saturate = opset < 19 || IntAttribute(node, "saturate", 1) != 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t s = index[i];
+    // float arithmetic as ONNX's reference and our executor do; nearbyint rounds half to even.
+    const float quotient =
+        static_cast<float>(x.GetAsDouble(i)) / static_cast<float>(scale.GetAsDouble(s));
+    const double zp = zero_point ? zero_point->GetAsDouble(s) : 0.0;
+    if (integer) {
+      const float rounded = std::nearbyint(quotient);
+      double v = std::isnan(rounded) ? 0.0 : static_cast<double>(rounded) + zp;
+      v = std::min(std::max(v, static_cast<double>(lo)), static_cast<double>(hi));
+      const int64_t q = static_cast<int64_t>(v);
+      switch (out) {
+        case DType::kInt8:
+        case DType::kUint8:
+          bytes[i] = static_cast<uint8_t>(q);
+          break;
+        case DType::kInt16:
+        case DType::kUint16:
+          bytes[2 * i] = static_cast<uint8_t>(q & 0xFF);
+          bytes[2 * i + 1] = static_cast<uint8_t>((q >> 8) & 0xFF);
+          break;
+        default:  // int4 / uint4, two's complement nibbles, low nibble first
+          ir::SetNibble(bytes.data(), i, static_cast<uint8_t>(q & 0xF));
+      }
+    } else if (out == DType::kFloat4E2M1) {
+      ir::SetNibble(bytes.data(), i, ir::FloatToFloat4E2M1(quotient + static_cast<float>(zp)));
+    } else if (IsFloat8(out)) {
+      bytes[i] = ir::FloatToFloat8(out, quotient + static_cast<float>(zp), saturate);
+    } else {
+      Fail(ErrorCode::kInvalidModel, "cannot fold QuantizeLinear '" + node.name +
+                                         "': output element type " + ir::DTypeName(out) +
+                                         " is not a quantized type");
+    }
+  }
+  return ir::Tensor::FromBytes(name, out, x.dims, bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+int FoldWeightQuantizers(ir::Model& model) {
+  if (!model.graph) return 0;
+  ir::Graph& graph = *model.graph;
+  const int64_t opset = model.DefaultOpset();
+  std::vector<ir::Tensor> folded;
+  std::vector<bool> remove(graph.nodes.size(), false);
+  std::set<std::string> sources;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const ir::Node& node = graph.nodes[i];
+    if (node.op_type != "QuantizeLinear" || !node.IsDefaultDomain() || node.inputs.size() < 2 ||
+        node.outputs.empty()) {
+      continue;
+    }
+    const ir::Tensor* x = graph.FindInitializer(node.inputs[0]);
+    const ir::Tensor* scale = graph.FindInitializer(node.inputs[1]);
+    const bool has_zp = node.inputs.size() > 2 && !node.inputs[2].empty();
+    const ir::Tensor* zero_point = has_zp ? graph.FindInitializer(node.inputs[2]) : nullptr;
+    // Only wholly constant quantizers fold (a scale from a Constant node stays a node).
+    if (x == nullptr || scale == nullptr || (has_zp && zero_point == nullptr)) continue;
+    if (graph.FindInitializer(node.outputs[0]) != nullptr) {
+      Fail(ErrorCode::kInvalidModel, "cannot fold QuantizeLinear '" + node.name +
+                                         "': an initializer is already named '" + node.outputs[0] +
+                                         "'");
+    }
+    folded.push_back(Quantize(node, *x, *scale, zero_point, opset, node.outputs[0]));
+    remove[i] = true;
+    sources.insert(node.inputs[0]);
+  }
+  if (folded.empty()) return 0;
+
+  std::vector<ir::Node> kept;
+  kept.reserve(graph.nodes.size() - folded.size());
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (!remove[i]) kept.push_back(std::move(graph.nodes[i]));
+  }
+  graph.nodes = std::move(kept);
+  const int count = static_cast<int>(folded.size());
+  for (ir::Tensor& t : folded) graph.initializers.push_back(std::move(t));
+
+  for (const std::string& source : sources) {
+    if (GraphReads(graph, source)) continue;
+    auto drop = [&](auto& list) {
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const auto& item) { return item.name == source; }),
+                 list.end());
+    };
+    drop(graph.initializers);
+    drop(graph.inputs);
+    drop(graph.value_info);
+  }
+  return count;
+}
+
+}  // namespace nncf::algorithms::quantization
