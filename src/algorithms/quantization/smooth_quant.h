@@ -29,13 +29,21 @@ class SmoothQuant {
   SmoothQuant(const ir::Model& model, const NncfGraph& graph, const QuantizeParams& params,
               const std::set<std::string>& ignored);
   ~SmoothQuant();
+  SmoothQuant(const SmoothQuant&) = delete;
+  SmoothQuant& operator=(const SmoothQuant&) = delete;
+
+  // Requests each candidate's activation abs-max (per input channel, max over items) and shape.
   void Register(StatisticsCollector& collector);
-  // Returns the smoothed model (the input is not modified).
+  // Returns the smoothed model (the input is not modified): `model` must be the one given to the
+  // constructor. Nodes without a name get NNCF's "<op_type>_nncf_<index>" name, as NNCF renames
+  // them in place, so the names stay stable once Muls are inserted.
   ir::Model Apply(const ir::Model& model, const StatisticsCollector& collector,
                   std::vector<SmoothedGroup>* report) const;
 
  private:
   struct Candidate;
+  void FindCandidates(const std::set<std::string>& ignored);
+
   const ir::Model& model_;
   const NncfGraph& graph_;
   const QuantizeParams& params_;
