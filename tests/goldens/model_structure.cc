@@ -99,12 +99,39 @@ DotGraph ModelStructure(const ir::Model& model) {
   return result;
 }
 
+namespace {
+
+// ONNX 1.12 cannot infer past opset 17. A Q/DQ pair keeps its input's shape, its QuantizeLinear
+// output has the zero point's element type and its DequantizeLinear output the scale's: enough
+// to label the edges the quantizers add where inference cannot run.
+ir::Model TypeQdqOutputs(const ir::Model& model) {
+  ir::Model typed = model;
+  ir::Graph& graph = *typed.graph;
+  for (const ir::Node& node : model.graph->nodes) {
+    const bool q = node.op_type == "QuantizeLinear";
+    if ((!q && node.op_type != "DequantizeLinear") || node.inputs.size() < 3) continue;
+    const ir::ValueInfo* input = graph.FindValueInfo(node.inputs[0]);
+    const ir::Tensor* typer = graph.FindInitializer(q ? node.inputs[2] : node.inputs[1]);
+    if (!input || !input->type || !input->type->shape || !typer) continue;
+    ir::ValueInfo out;
+    out.name = node.outputs[0];
+    out.type = *input->type;
+    out.type->elem_type = static_cast<int32_t>(typer->dtype);
+    graph.value_info.push_back(std::move(out));
+  }
+  return typed;
+}
+
+}  // namespace
+
 ir::Model InferLikeNncf(const ir::Model& model) {
   ir::Model inferred;
   try {
     inferred = onnx::InferShapes(model);
   } catch (const Error& e) {
-    if (e.code() == ErrorCode::kUnsupported && model.DefaultOpset() > 17) return model;
+    if (e.code() == ErrorCode::kUnsupported && model.DefaultOpset() > 17) {
+      return TypeQdqOutputs(model);
+    }
     if (e.code() != ErrorCode::kInvalidModel) throw;
     ir::Model loose = model;
     for (ir::ValueInfo& out : loose.graph->outputs) {

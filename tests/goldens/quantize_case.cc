@@ -8,6 +8,7 @@
 #include "algorithms/quantization/quantize.h"
 #include "algorithms/quantization/quantizer_parameters.h"
 #include "algorithms/quantization/quantizer_placement.h"
+#include "algorithms/quantization/typed_model.h"
 #include "core/common/context.h"
 #include "core/common/error.h"
 #include "onnx/opset_conversion.h"
@@ -37,7 +38,7 @@ int64_t ChannelCount(const ir::Model& model, const std::string& tensor, int64_t 
 }
 
 ir::Model PlaceWithoutCalibration(const ir::Model& model, const q::QuantizeParams& params) {
-  const ir::Model inferred = onnx::InferShapes(model);
+  const ir::Model inferred = q::TypedCopy(model);
   const q::NncfGraph graph = q::NncfGraph::Build(inferred);
   const q::QuantizationSetup setup = q::FindQuantizationSetup(inferred, graph, params);
   std::vector<q::PlacedQuantizer> placed;
@@ -50,7 +51,7 @@ ir::Model PlaceWithoutCalibration(const ir::Model& model, const q::QuantizeParam
     placed.push_back({&spec, q::CalculateQuantizerParameters(range, spec.config, spec.is_weight,
                                                              spec.half_range)});
   }
-  return q::InsertQuantizers(inferred, placed, params.allow_opset_upgrade);
+  return q::InsertQuantizers(model, placed, params.allow_opset_upgrade);
 }
 
 }  // namespace

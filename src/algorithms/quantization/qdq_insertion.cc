@@ -3,7 +3,6 @@
 // output keeps the output's name; consumers inside If/Loop/Scan bodies are rewired as well; the
 // opset is raised (or the call refused) when the element types or per-axis scales need it.
 #include "algorithms/quantization/qdq_insertion.h"
-
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -11,6 +10,7 @@
 #include <utility>
 
 #include "algorithms/quantization/qdq_types.h"
+#include "algorithms/quantization/typed_model.h"
 #include "algorithms/quantization/value_references.h"
 #include "core/common/error.h"
 #include "core/ir/dtype.h"
@@ -57,7 +57,7 @@ class ValueTypes {
     if (!inferred_) {
       inferred_.emplace();
       try {
-        inferred_ = onnx::InferShapes(model_);
+        inferred_ = TypedCopy(model_);
       } catch (const Error&) {
         // Left untyped: the failure below names the value.
       }

@@ -414,7 +414,7 @@ const std::string& SchemaJson() {
               "default": true
             },
             "external_data_dir": {
-              "description": "Directory of the model's external data files.",
+              "description": "Accepted for NNCF compatibility, with no effect: a model handle already carries its external data (nncf_model_load_file maps it; nncf_model_load_params.base_dir locates it for models loaded from memory).",
               "type": ["string", "null"],
               "default": null
             }
@@ -543,7 +543,7 @@ const std::string& SchemaJson() {
           "additionalProperties": false,
           "properties": {
             "external_data_dir": {
-              "description": "Directory of the model's external data files.",
+              "description": "Accepted for NNCF compatibility, with no effect: a model handle already carries its external data (nncf_model_load_file maps it; nncf_model_load_params.base_dir locates it for models loaded from memory).",
               "type": ["string", "null"],
               "default": null
             }
