@@ -17,10 +17,16 @@ struct StructSize {
 // Every struct defined in include/nncf.h. tests/abi/struct_sizes_test.sh fails when a struct is
 // added to the header without an entry here.
 constexpr StructSize kPublicStructs[] = {
-    NNCF_ABI_ENTRY(nncf_tensor_info),       NNCF_ABI_ENTRY(nncf_model_load_params),
-    NNCF_ABI_ENTRY(nncf_model_save_params), NNCF_ABI_ENTRY(nncf_dataset_callbacks),
-    NNCF_ABI_ENTRY(nncf_infer_params),      NNCF_ABI_ENTRY(nncf_subgraph),
-    NNCF_ABI_ENTRY(nncf_ignored_scope),     NNCF_ABI_ENTRY(nncf_compress_weights_params),
+    NNCF_ABI_ENTRY(nncf_tensor_info),
+    NNCF_ABI_ENTRY(nncf_model_load_params),
+    NNCF_ABI_ENTRY(nncf_model_save_params),
+    NNCF_ABI_ENTRY(nncf_dataset_callbacks),
+    NNCF_ABI_ENTRY(nncf_infer_params),
+    NNCF_ABI_ENTRY(nncf_subgraph),
+    NNCF_ABI_ENTRY(nncf_ignored_scope),
+    NNCF_ABI_ENTRY(nncf_compress_weights_params),
+    NNCF_ABI_ENTRY(nncf_quantization_parameters),
+    NNCF_ABI_ENTRY(nncf_quantize_params),
 };
 
 #undef NNCF_ABI_ENTRY

@@ -28,6 +28,9 @@ static_assert(std::is_standard_layout<nncf_dataset_callbacks>::value, "nncf_data
 static_assert(std::is_standard_layout<nncf_infer_params>::value, "nncf_infer_params");
 static_assert(std::is_standard_layout<nncf_subgraph>::value, "nncf_subgraph");
 static_assert(std::is_standard_layout<nncf_ignored_scope>::value, "nncf_ignored_scope");
+static_assert(std::is_standard_layout<nncf_quantization_parameters>::value,
+              "nncf_quantization_parameters");
+static_assert(std::is_standard_layout<nncf_quantize_params>::value, "nncf_quantize_params");
 static_assert(std::is_standard_layout<nncf_compress_weights_params>::value,
               "nncf_compress_weights_params");
 static_assert(offsetof(nncf_tensor_info, struct_size) == 0, "struct_size must come first");
@@ -36,6 +39,9 @@ static_assert(offsetof(nncf_model_save_params, struct_size) == 0, "struct_size m
 static_assert(offsetof(nncf_dataset_callbacks, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_infer_params, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_ignored_scope, struct_size) == 0, "struct_size must come first");
+static_assert(offsetof(nncf_quantization_parameters, struct_size) == 0,
+              "struct_size must come first");
+static_assert(offsetof(nncf_quantize_params, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_compress_weights_params, struct_size) == 0,
               "struct_size must come first");
 
@@ -139,6 +145,41 @@ NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress, 64, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress_user_data, 72, 8);
 NNCF_ASSERT_SIZE(nncf_compress_weights_params, 80);
 
+// nncf_quantization_parameters (API version 1)
+NNCF_ASSERT_FIELD(nncf_quantization_parameters, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_quantization_parameters, num_bits, 4, 4);
+NNCF_ASSERT_FIELD(nncf_quantization_parameters, mode, 8, 4);
+NNCF_ASSERT_FIELD(nncf_quantization_parameters, signedness_to_force, 12, 4);
+NNCF_ASSERT_FIELD(nncf_quantization_parameters, per_channel, 16, 4);
+NNCF_ASSERT_FIELD(nncf_quantization_parameters, narrow_range, 20, 4);
+NNCF_ASSERT_SIZE(nncf_quantization_parameters, 24);
+
+// nncf_quantize_params (API version 1)
+NNCF_ASSERT_FIELD(nncf_quantize_params, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, mode, 4, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, preset, 8, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, target_device, 12, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, subset_size, 16, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, fast_bias_correction, 24, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, model_type, 28, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, ignored_scope, 32, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, overflow_fix, 40, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, quantize_outputs, 44, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, disable_bias_correction, 48, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, batchwise_statistics, 52, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, activations, 56, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, weights, 64, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, smooth_quant_alpha_matmul, 72, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, smooth_quant_alpha_convolution, 80, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, bias_correction_threshold, 88, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, fold_weights, 96, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, allow_opset_upgrade, 100, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, num_threads, 104, 4);
+NNCF_ASSERT_FIELD(nncf_quantize_params, advanced, 112, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, progress, 120, 8);
+NNCF_ASSERT_FIELD(nncf_quantize_params, progress_user_data, 128, 8);
+NNCF_ASSERT_SIZE(nncf_quantize_params, 136);
+
 #endif  // x86_64 LP64
 
 // Enum values are part of the ABI on every platform.
@@ -190,6 +231,23 @@ static_assert(NNCF_WEIGHT_FORMAT_DQ == 0 && NNCF_WEIGHT_FORMAT_MATMUL_NBITS == 1
 static_assert(NNCF_STRIP_FORMAT_NATIVE == 0 && NNCF_STRIP_FORMAT_DQ == 1 &&
                   NNCF_STRIP_FORMAT_IN_PLACE == 2,
               "strip formats are never renumbered");
+static_assert(NNCF_QUANTIZATION_MODE_INT8 == 0 && NNCF_QUANTIZATION_MODE_FP8_E4M3 == 1 &&
+                  NNCF_QUANTIZATION_MODE_FP8_E5M2 == 2,
+              "quantization modes are never renumbered");
+static_assert(NNCF_PRESET_DEFAULT == -1 && NNCF_PRESET_PERFORMANCE == 0 && NNCF_PRESET_MIXED == 1,
+              "presets are never renumbered");
+static_assert(NNCF_TARGET_DEVICE_ANY == 0 && NNCF_TARGET_DEVICE_CPU == 1 &&
+                  NNCF_TARGET_DEVICE_GPU == 2 && NNCF_TARGET_DEVICE_NPU == 3 &&
+                  NNCF_TARGET_DEVICE_CPU_SPR == 4,
+              "target devices are never renumbered");
+static_assert(NNCF_MODEL_TYPE_DEFAULT == 0 && NNCF_MODEL_TYPE_TRANSFORMER == 1,
+              "model types are never renumbered");
+static_assert(NNCF_OVERFLOW_FIX_DEFAULT == -1 && NNCF_OVERFLOW_FIX_ENABLE == 0 &&
+                  NNCF_OVERFLOW_FIX_FIRST_LAYER == 1 && NNCF_OVERFLOW_FIX_DISABLE == 2,
+              "overflow fix values are never renumbered");
+static_assert(NNCF_QUANTIZATION_SCHEME_DEFAULT == -1 && NNCF_QUANTIZATION_SCHEME_SYMMETRIC == 0 &&
+                  NNCF_QUANTIZATION_SCHEME_ASYMMETRIC == 1,
+              "quantization schemes are never renumbered");
 
 #undef NNCF_ASSERT_FIELD
 #undef NNCF_ASSERT_SIZE

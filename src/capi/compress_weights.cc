@@ -8,6 +8,7 @@
 
 #include "algorithms/weight_compression/compress_weights.h"
 #include "capi/api_impl.h"
+#include "capi/common_params.h"
 #include "core/common/logging.h"
 
 namespace nncf::capi {
@@ -16,46 +17,6 @@ namespace {
 using algorithms::IgnoredScope;
 using algorithms::Subgraph;
 namespace wc = algorithms::wc;
-
-std::vector<std::string> ReadStrings(const char* const* items, size_t count,
-                                     const std::string& field) {
-  std::vector<std::string> values;
-  if (count == 0) return values;
-  if (items == nullptr) {
-    Fail(ErrorCode::kInvalidArgument, field + " is NULL but its count is " + std::to_string(count));
-  }
-  for (size_t i = 0; i < count; ++i) {
-    if (items[i] == nullptr) {
-      Fail(ErrorCode::kInvalidArgument, field + "[" + std::to_string(i) + "] is NULL");
-    }
-    values.emplace_back(items[i]);
-  }
-  return values;
-}
-
-IgnoredScope ReadIgnoredScope(const nncf_ignored_scope* in) {
-  const nncf_ignored_scope full =
-      ReadVersionedStruct(in, "nncf_ignored_scope", &nncf_ignored_scope_default);
-  IgnoredScope scope;
-  scope.names = ReadStrings(full.names, full.n_names, "nncf_ignored_scope.names");
-  scope.patterns = ReadStrings(full.patterns, full.n_patterns, "nncf_ignored_scope.patterns");
-  scope.types = ReadStrings(full.types, full.n_types, "nncf_ignored_scope.types");
-  if (full.n_subgraphs > 0 && full.subgraphs == nullptr) {
-    Fail(ErrorCode::kInvalidArgument, "nncf_ignored_scope.subgraphs is NULL but n_subgraphs is " +
-                                          std::to_string(full.n_subgraphs));
-  }
-  for (size_t i = 0; i < full.n_subgraphs; ++i) {
-    const std::string field = "nncf_ignored_scope.subgraphs[" + std::to_string(i) + "]";
-    Subgraph subgraph;
-    subgraph.inputs =
-        ReadStrings(full.subgraphs[i].inputs, full.subgraphs[i].n_inputs, field + ".inputs");
-    subgraph.outputs =
-        ReadStrings(full.subgraphs[i].outputs, full.subgraphs[i].n_outputs, field + ".outputs");
-    scope.subgraphs.push_back(std::move(subgraph));
-  }
-  scope.validate = full.validate != 0;
-  return scope;
-}
 
 const char* const kParamsName = "nncf_compress_weights_params";
 
@@ -160,13 +121,7 @@ wc::CompressWeightsParams ReadParams(const nncf_compress_weights_params* in, Con
   if (p.ignored_scope) params.ignored_scope = ReadIgnoredScope(p.ignored_scope);
   if (p.advanced) params.ApplyConfig(p.advanced->impl);
   *has_progress = p.progress != nullptr;
-  if (p.progress) {
-    const nncf_progress_fn progress = p.progress;
-    void* const user_data = p.progress_user_data;
-    *context = Context([progress, user_data](const std::string& stage, double fraction) {
-      return progress(user_data, stage.c_str(), fraction) != 0;
-    });
-  }
+  if (p.progress) *context = MakeProgressContext(p.progress, p.progress_user_data);
   return params;
 }
 
@@ -207,11 +162,7 @@ onnx::SaveOptions ReadSaveOptions(const nncf_model_save_params* in, Context* fal
   if (full.external_data_file) options.external_data_file = full.external_data_file;
   options.size_threshold = full.size_threshold;
   if (!have_context && full.progress) {
-    const nncf_progress_fn progress = full.progress;
-    void* const user_data = full.progress_user_data;
-    *fallback_context = Context([progress, user_data](const std::string& stage, double fraction) {
-      return progress(user_data, stage.c_str(), fraction) != 0;
-    });
+    *fallback_context = MakeProgressContext(full.progress, full.progress_user_data);
   }
   return options;
 }
@@ -220,14 +171,6 @@ onnx::SaveOptions ReadSaveOptions(const nncf_model_save_params* in, Context* fal
 }  // namespace nncf::capi
 
 extern "C" {
-
-void nncf_ignored_scope_default(nncf_ignored_scope* scope, uint32_t struct_size) {
-  nncf_ignored_scope defaults;
-  std::memset(&defaults, 0, sizeof defaults);
-  defaults.struct_size = sizeof defaults;
-  defaults.validate = 1;
-  nncf::capi::FillDefaultsForCaller(defaults, scope, struct_size);
-}
 
 void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
                                           uint32_t struct_size) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "capi/api_impl.h"
+#include "capi/common_params.h"
 #include "core/common/context.h"
 #include "core/common/logging.h"
 #include "core/ir/model_summary.h"
@@ -169,14 +170,8 @@ nncf_status* nncf_model_save_file(const nncf_model* model, const char* path,
   }
   if (full.external_data_file) options.external_data_file = full.external_data_file;
   options.size_threshold = full.size_threshold;
-  nncf::Context context;
-  if (full.progress) {
-    const nncf_progress_fn progress = full.progress;
-    void* const user_data = full.progress_user_data;
-    context = nncf::Context([progress, user_data](const std::string& stage, double fraction) {
-      return progress(user_data, stage.c_str(), fraction) != 0;
-    });
-  }
+  const nncf::Context context =
+      nncf::capi::MakeProgressContext(full.progress, full.progress_user_data);
   nncf::onnx::SaveModelFile(*model->impl, path, options, context);
   nncf::Log(nncf::LogLevel::kInfo, "model", std::string("saved '") + path + "'");
   NNCF_API_END

@@ -28,6 +28,7 @@ class SmoothQuant {
   // `ignored` are node names the user's scope matched.
   SmoothQuant(const ir::Model& model, const NncfGraph& graph, const QuantizeParams& params,
               const std::set<std::string>& ignored);
+  ~SmoothQuant();
   void Register(StatisticsCollector& collector);
   // Returns the smoothed model (the input is not modified).
   ir::Model Apply(const ir::Model& model, const StatisticsCollector& collector,

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "algorithms/common/ignored_scope_config.h"
 #include "algorithms/weight_compression/layer_selection.h"
 #include "algorithms/weight_compression/mixed_precision.h"
 #include "algorithms/weight_compression/weight_quantization.h"
@@ -411,37 +412,6 @@ WeightMode ModeFromName(const std::string& key, const std::string& name) {
                                     "(int8_asym, int8_sym, int4_sym, int4_asym, nf4, e2m1, mxfp4)");
 }
 
-std::vector<std::string> JsonStrings(const cJSON* array) {
-  std::vector<std::string> values;
-  const cJSON* item = nullptr;
-  cJSON_ArrayForEach(item, array) {
-    if (cJSON_IsString(item)) values.emplace_back(item->valuestring);
-  }
-  return values;
-}
-
-IgnoredScope ScopeFromConfig(const config::Config& config, const std::string& prefix) {
-  IgnoredScope scope;
-  scope.names = config.GetStringList(prefix + ".names");
-  scope.patterns = config.GetStringList(prefix + ".patterns");
-  scope.types = config.GetStringList(prefix + ".types");
-  scope.validate = config.GetBool(prefix + ".validate");
-  const std::string subgraphs = config.Get(prefix + ".subgraphs");
-  std::unique_ptr<cJSON, void (*)(cJSON*)> json(cJSON_Parse(subgraphs.c_str()), cJSON_Delete);
-  const cJSON* item = nullptr;
-  cJSON_ArrayForEach(item, json.get()) {
-    Subgraph subgraph;
-    subgraph.inputs = JsonStrings(cJSON_GetObjectItemCaseSensitive(item, "inputs"));
-    subgraph.outputs = JsonStrings(cJSON_GetObjectItemCaseSensitive(item, "outputs"));
-    scope.subgraphs.push_back(std::move(subgraph));
-  }
-  return scope;
-}
-
-void Append(std::vector<std::string>& to, const std::vector<std::string>& from) {
-  to.insert(to.end(), from.begin(), from.end());
-}
-
 bool SetAndNotNull(const config::Config& config, const std::string& key) {
   return config.Has(key) && !config.IsNull(key);
 }
@@ -517,24 +487,7 @@ void CompressWeightsParams::ApplyConfig(const config::Config& config) {
   if (config.Has(s + "advanced.lora_adapter_rank")) {
     format_options.lora_rank = static_cast<int>(config.GetInt(s + "advanced.lora_adapter_rank"));
   }
-  // The section's ignored scope, else the shared one, adds to the scope given in code.
-  std::string scope_key;
-  if (config.Has(s + "ignored_scope")) {
-    scope_key = s + "ignored_scope";
-  } else if (config.Has("ignored_scope")) {
-    scope_key = "ignored_scope";
-  }
-  if (!scope_key.empty()) {
-    const IgnoredScope extra = ScopeFromConfig(config, scope_key);
-    const bool had_rules = !ignored_scope.empty();
-    Append(ignored_scope.names, extra.names);
-    Append(ignored_scope.patterns, extra.patterns);
-    Append(ignored_scope.types, extra.types);
-    ignored_scope.subgraphs.insert(ignored_scope.subgraphs.end(), extra.subgraphs.begin(),
-                                   extra.subgraphs.end());
-    ignored_scope.validate =
-        had_rules ? (ignored_scope.validate && extra.validate) : extra.validate;
-  }
+  AddIgnoredScopeFromConfig(config, "compress_weights", &ignored_scope);
 }
 
 std::string CompressWeightsReport::ToJson() const {
