@@ -1,5 +1,6 @@
 //! Safe Rust bindings for libnncf: load, describe, save and run ONNX models, build calibration
-//! datasets from closures, and edit NNCF configs, over the library's stable C ABI.
+//! datasets from closures, edit NNCF configs, compress weights (`Model::compress_weights`) and
+//! quantize (`Model::quantize`), over the library's stable C ABI.
 //!
 //! Every handle frees itself on drop. Fallible calls return [`Result`] with the library's status
 //! [`Code`] and message. Closures handed to the library (datasets, transforms, the logger,
@@ -17,20 +18,36 @@
 
 pub mod sys;
 
+#[macro_use]
+mod c_enum;
+
+mod compress_weights;
 mod config;
 mod dataset;
 mod error;
+mod ignored_scope;
 mod log;
 mod model;
+mod progress;
+mod quantize;
 mod tensor;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use compress_weights::{
+    compress_weights_file, compress_weights_file_with_progress, BackupMode, CompressWeightsMode,
+    CompressWeightsOptions, SensitivityMetric, WeightFormat,
+};
 pub use config::Config;
 pub use dataset::Dataset;
 pub use error::{check_status, Code, Error, Result};
+pub use ignored_scope::{IgnoredScope, Subgraph};
 pub use log::{disable_logging, reset_logger, set_logger, LogLevel};
 pub use model::{Dim, ExternalData, InferOptions, LoadOptions, Model, SaveOptions, ValueInfo};
+pub use quantize::{
+    ModelType, OverflowFix, QuantizationMode, QuantizationParameters, QuantizationPreset, QuantizationScheme,
+    QuantizeOptions, TargetDevice,
+};
 pub use tensor::{DType, Element, Sample, SampleRef, TensorView};
 
 /// The runtime library's version number (MAJOR*10000 + MINOR*100 + PATCH).

@@ -1,10 +1,11 @@
 //! Models: load, save, describe and run ONNX models.
 use std::ffi::CString;
-use std::os::raw::{c_char, c_void};
+use std::os::raw::c_void;
 use std::path::Path;
 use std::ptr::{self, NonNull};
 
-use crate::error::{borrowed_str, c_string, check, guard, Code, Error, Result};
+use crate::error::{borrowed_str, c_string, check, Code, Error, Result};
+use crate::progress::progress_callback;
 use crate::sys;
 use crate::tensor::{empty_info, CStringArray, DType, Sample, SampleRef};
 
@@ -77,7 +78,7 @@ pub struct Model {
 unsafe impl Send for Model {}
 unsafe impl Sync for Model {}
 
-fn path_cstring(path: &Path) -> Result<CString> {
+pub(crate) fn path_cstring(path: &Path) -> Result<CString> {
     use std::os::unix::ffi::OsStrExt;
     Ok(CString::new(path.as_os_str().as_bytes())?)
 }
@@ -101,20 +102,30 @@ impl LoadParams {
     }
 }
 
-unsafe extern "C" fn progress_trampoline<F: FnMut(&str, f64) -> bool>(
-    user_data: *mut c_void,
-    stage: *const c_char,
-    fraction: f64,
-) -> i32 {
-    guard(
-        |_| 0,
-        || {
-            // SAFETY: user_data is the &mut F passed by save_with_progress, alive for the call.
-            let f = &mut *(user_data as *mut F);
-            let stage = borrowed_str(stage).unwrap_or("");
-            i32::from(f(stage, fraction))
-        },
-    )
+/// `nncf_model_save_params` for `SaveOptions`, with the strings it points to (no progress).
+pub(crate) struct SaveParams {
+    pub(crate) raw: sys::nncf_model_save_params,
+    _data_file: Option<CString>,
+}
+
+impl SaveParams {
+    pub(crate) fn new(options: &SaveOptions) -> Result<SaveParams> {
+        let data_file = options.external_data_file.as_deref().map(c_string).transpose()?;
+        // SAFETY: all-zero is a valid mirror; the library fills defaults.
+        let mut raw: sys::nncf_model_save_params = unsafe { std::mem::zeroed() };
+        // SAFETY: raw is a valid struct of the size given.
+        unsafe { sys::nncf_model_save_params_default(&mut raw, std::mem::size_of_val(&raw) as u32) };
+        raw.external_data = match options.external_data {
+            ExternalData::Auto => sys::NNCF_EXTERNAL_DATA_AUTO,
+            ExternalData::Always => sys::NNCF_EXTERNAL_DATA_ALWAYS,
+            ExternalData::Never => sys::NNCF_EXTERNAL_DATA_NEVER,
+        };
+        raw.external_data_file = data_file.as_ref().map_or(ptr::null(), |s| s.as_ptr());
+        if let Some(threshold) = options.size_threshold {
+            raw.size_threshold = threshold;
+        }
+        Ok(SaveParams { raw, _data_file: data_file })
+    }
 }
 
 impl Model {
@@ -182,8 +193,8 @@ impl Model {
         options: &SaveOptions,
         mut progress: F,
     ) -> Result<()> {
-        let user_data = &mut progress as *mut F as *mut c_void;
-        self.save_impl(path.as_ref(), options, Some(progress_trampoline::<F>), user_data)
+        let (callback, user_data) = progress_callback(&mut progress);
+        self.save_impl(path.as_ref(), options, callback, user_data)
     }
 
     fn save_impl(
@@ -194,24 +205,11 @@ impl Model {
         user_data: *mut c_void,
     ) -> Result<()> {
         let path = path_cstring(path)?;
-        let data_file = options.external_data_file.as_deref().map(c_string).transpose()?;
-        // SAFETY: all-zero is a valid mirror; the library fills defaults.
-        let mut params: sys::nncf_model_save_params = unsafe { std::mem::zeroed() };
-        // SAFETY: params is a valid struct of the size given.
-        unsafe { sys::nncf_model_save_params_default(&mut params, std::mem::size_of_val(&params) as u32) };
-        params.external_data = match options.external_data {
-            ExternalData::Auto => sys::NNCF_EXTERNAL_DATA_AUTO,
-            ExternalData::Always => sys::NNCF_EXTERNAL_DATA_ALWAYS,
-            ExternalData::Never => sys::NNCF_EXTERNAL_DATA_NEVER,
-        };
-        params.external_data_file = data_file.as_ref().map_or(ptr::null(), |s| s.as_ptr());
-        if let Some(threshold) = options.size_threshold {
-            params.size_threshold = threshold;
-        }
-        params.progress = progress;
-        params.progress_user_data = user_data;
+        let mut params = SaveParams::new(options)?;
+        params.raw.progress = progress;
+        params.raw.progress_user_data = user_data;
         // SAFETY: valid pointers for the call; progress runs only during it.
-        check(unsafe { sys::nncf_model_save_file(self.as_ptr(), path.as_ptr(), &params) })
+        check(unsafe { sys::nncf_model_save_file(self.as_ptr(), path.as_ptr(), &params.raw) })
     }
 
     /// The whole model as one serialized ModelProto.

@@ -160,6 +160,155 @@ pub struct nncf_infer_params {
     pub n_output_names: usize,
 }
 
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct nncf_subgraph {
+    pub inputs: *const *const c_char,
+    pub n_inputs: usize,
+    pub outputs: *const *const c_char,
+    pub n_outputs: usize,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct nncf_ignored_scope {
+    pub struct_size: u32,
+    pub names: *const *const c_char,
+    pub n_names: usize,
+    pub patterns: *const *const c_char,
+    pub n_patterns: usize,
+    pub types: *const *const c_char,
+    pub n_types: usize,
+    pub subgraphs: *const nncf_subgraph,
+    pub n_subgraphs: usize,
+    pub validate: i32,
+}
+
+pub type nncf_compress_weights_mode = i32;
+pub const NNCF_COMPRESS_WEIGHTS_MODE_INT8_ASYM: nncf_compress_weights_mode = 0;
+pub const NNCF_COMPRESS_WEIGHTS_MODE_INT8_SYM: nncf_compress_weights_mode = 1;
+pub const NNCF_COMPRESS_WEIGHTS_MODE_INT4_SYM: nncf_compress_weights_mode = 2;
+pub const NNCF_COMPRESS_WEIGHTS_MODE_INT4_ASYM: nncf_compress_weights_mode = 3;
+pub const NNCF_COMPRESS_WEIGHTS_MODE_NF4: nncf_compress_weights_mode = 4;
+pub const NNCF_COMPRESS_WEIGHTS_MODE_E2M1: nncf_compress_weights_mode = 5;
+
+pub type nncf_backup_mode = i32;
+pub const NNCF_BACKUP_MODE_INT8_ASYM: nncf_backup_mode = 0;
+pub const NNCF_BACKUP_MODE_INT8_SYM: nncf_backup_mode = 1;
+pub const NNCF_BACKUP_MODE_NONE: nncf_backup_mode = 2;
+
+pub type nncf_sensitivity_metric = i32;
+pub const NNCF_SENSITIVITY_METRIC_DEFAULT: nncf_sensitivity_metric = -1;
+pub const NNCF_SENSITIVITY_METRIC_WEIGHT_QUANTIZATION_ERROR: nncf_sensitivity_metric = 0;
+pub const NNCF_SENSITIVITY_METRIC_HESSIAN_INPUT_ACTIVATION: nncf_sensitivity_metric = 1;
+pub const NNCF_SENSITIVITY_METRIC_MEAN_ACTIVATION_VARIANCE: nncf_sensitivity_metric = 2;
+pub const NNCF_SENSITIVITY_METRIC_MAX_ACTIVATION_VARIANCE: nncf_sensitivity_metric = 3;
+pub const NNCF_SENSITIVITY_METRIC_MEAN_ACTIVATION_MAGNITUDE: nncf_sensitivity_metric = 4;
+
+pub type nncf_weight_format = i32;
+pub const NNCF_WEIGHT_FORMAT_DQ: nncf_weight_format = 0;
+pub const NNCF_WEIGHT_FORMAT_MATMUL_NBITS: nncf_weight_format = 1;
+pub const NNCF_WEIGHT_FORMAT_FQ: nncf_weight_format = 2;
+pub const NNCF_WEIGHT_FORMAT_FQ_LORA: nncf_weight_format = 3;
+pub const NNCF_WEIGHT_FORMAT_DQ_FLOAT4: nncf_weight_format = 4;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct nncf_compress_weights_params {
+    pub struct_size: u32,
+    pub mode: nncf_compress_weights_mode,
+    pub ratio: f64,
+    pub group_size: i32,
+    pub all_layers: i32,
+    pub sensitivity_metric: nncf_sensitivity_metric,
+    pub backup_mode: nncf_backup_mode,
+    pub format: nncf_weight_format,
+    pub accuracy_level: i32,
+    pub allow_opset_upgrade: i32,
+    pub num_threads: i32,
+    pub ignored_scope: *const nncf_ignored_scope,
+    pub advanced: *const nncf_config,
+    pub progress: nncf_progress_fn,
+    pub progress_user_data: *mut c_void,
+}
+
+pub type nncf_strip_format = i32;
+pub const NNCF_STRIP_FORMAT_NATIVE: nncf_strip_format = 0;
+pub const NNCF_STRIP_FORMAT_DQ: nncf_strip_format = 1;
+pub const NNCF_STRIP_FORMAT_IN_PLACE: nncf_strip_format = 2;
+
+pub type nncf_quantization_mode = i32;
+pub const NNCF_QUANTIZATION_MODE_INT8: nncf_quantization_mode = 0;
+pub const NNCF_QUANTIZATION_MODE_FP8_E4M3: nncf_quantization_mode = 1;
+pub const NNCF_QUANTIZATION_MODE_FP8_E5M2: nncf_quantization_mode = 2;
+
+pub type nncf_quantization_preset = i32;
+pub const NNCF_PRESET_DEFAULT: nncf_quantization_preset = -1;
+pub const NNCF_PRESET_PERFORMANCE: nncf_quantization_preset = 0;
+pub const NNCF_PRESET_MIXED: nncf_quantization_preset = 1;
+
+pub type nncf_target_device = i32;
+pub const NNCF_TARGET_DEVICE_ANY: nncf_target_device = 0;
+pub const NNCF_TARGET_DEVICE_CPU: nncf_target_device = 1;
+pub const NNCF_TARGET_DEVICE_GPU: nncf_target_device = 2;
+pub const NNCF_TARGET_DEVICE_NPU: nncf_target_device = 3;
+pub const NNCF_TARGET_DEVICE_CPU_SPR: nncf_target_device = 4;
+
+pub type nncf_model_type = i32;
+pub const NNCF_MODEL_TYPE_DEFAULT: nncf_model_type = 0;
+pub const NNCF_MODEL_TYPE_TRANSFORMER: nncf_model_type = 1;
+
+pub type nncf_overflow_fix = i32;
+pub const NNCF_OVERFLOW_FIX_DEFAULT: nncf_overflow_fix = -1;
+pub const NNCF_OVERFLOW_FIX_ENABLE: nncf_overflow_fix = 0;
+pub const NNCF_OVERFLOW_FIX_FIRST_LAYER: nncf_overflow_fix = 1;
+pub const NNCF_OVERFLOW_FIX_DISABLE: nncf_overflow_fix = 2;
+
+pub type nncf_quantization_scheme = i32;
+pub const NNCF_QUANTIZATION_SCHEME_DEFAULT: nncf_quantization_scheme = -1;
+pub const NNCF_QUANTIZATION_SCHEME_SYMMETRIC: nncf_quantization_scheme = 0;
+pub const NNCF_QUANTIZATION_SCHEME_ASYMMETRIC: nncf_quantization_scheme = 1;
+
+/// Tri-state fields take -1 (unset), 0 or 1.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct nncf_quantization_parameters {
+    pub struct_size: u32,
+    pub num_bits: i32,
+    pub mode: nncf_quantization_scheme,
+    pub signedness_to_force: i32,
+    pub per_channel: i32,
+    pub narrow_range: i32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct nncf_quantize_params {
+    pub struct_size: u32,
+    pub mode: nncf_quantization_mode,
+    pub preset: nncf_quantization_preset,
+    pub target_device: nncf_target_device,
+    pub subset_size: i64,
+    pub fast_bias_correction: i32,
+    pub model_type: nncf_model_type,
+    pub ignored_scope: *const nncf_ignored_scope,
+    pub overflow_fix: nncf_overflow_fix,
+    pub quantize_outputs: i32,
+    pub disable_bias_correction: i32,
+    pub batchwise_statistics: i32,
+    pub activations: *const nncf_quantization_parameters,
+    pub weights: *const nncf_quantization_parameters,
+    pub smooth_quant_alpha_matmul: f64,
+    pub smooth_quant_alpha_convolution: f64,
+    pub bias_correction_threshold: f64,
+    pub fold_weights: i32,
+    pub allow_opset_upgrade: i32,
+    pub num_threads: i32,
+    pub advanced: *const nncf_config,
+    pub progress: nncf_progress_fn,
+    pub progress_user_data: *mut c_void,
+}
+
 extern "C" {
     pub fn nncf_version_number() -> i32;
     pub fn nncf_version_string() -> *const c_char;
@@ -269,6 +418,55 @@ extern "C" {
         params: *const nncf_infer_params,
         outputs: *mut *mut nncf_sample,
     ) -> *mut nncf_status;
+
+    pub fn nncf_ignored_scope_default(scope: *mut nncf_ignored_scope, struct_size: u32);
+
+    pub fn nncf_compress_weights_params_default(params: *mut nncf_compress_weights_params, struct_size: u32);
+    pub fn nncf_compress_weights(
+        model: *const nncf_model,
+        dataset: *mut nncf_dataset,
+        params: *const nncf_compress_weights_params,
+        out: *mut *mut nncf_model,
+        report: *mut *mut nncf_blob,
+    ) -> *mut nncf_status;
+    pub fn nncf_compress_weights_file(
+        input_path: *const c_char,
+        output_path: *const c_char,
+        dataset: *mut nncf_dataset,
+        params: *const nncf_compress_weights_params,
+        save_params: *const nncf_model_save_params,
+        report: *mut *mut nncf_blob,
+    ) -> *mut nncf_status;
+    pub fn nncf_strip(
+        model: *const nncf_model,
+        format: nncf_strip_format,
+        out: *mut *mut nncf_model,
+    ) -> *mut nncf_status;
+    pub fn nncf_compress_weights_mode_name(mode: nncf_compress_weights_mode) -> *const c_char;
+    pub fn nncf_backup_mode_name(mode: nncf_backup_mode) -> *const c_char;
+    pub fn nncf_sensitivity_metric_name(metric: nncf_sensitivity_metric) -> *const c_char;
+    pub fn nncf_weight_format_name(format: nncf_weight_format) -> *const c_char;
+    pub fn nncf_strip_format_name(format: nncf_strip_format) -> *const c_char;
+
+    pub fn nncf_quantization_parameters_default(params: *mut nncf_quantization_parameters, struct_size: u32);
+    pub fn nncf_quantize_params_default(params: *mut nncf_quantize_params, struct_size: u32);
+    pub fn nncf_quantize(
+        model: *const nncf_model,
+        dataset: *mut nncf_dataset,
+        params: *const nncf_quantize_params,
+        out: *mut *mut nncf_model,
+        report: *mut *mut nncf_blob,
+    ) -> *mut nncf_status;
+    pub fn nncf_quantize_plan(
+        model: *const nncf_model,
+        params: *const nncf_quantize_params,
+        plan: *mut *mut nncf_blob,
+    ) -> *mut nncf_status;
+    pub fn nncf_quantization_mode_name(mode: nncf_quantization_mode) -> *const c_char;
+    pub fn nncf_quantization_preset_name(preset: nncf_quantization_preset) -> *const c_char;
+    pub fn nncf_target_device_name(device: nncf_target_device) -> *const c_char;
+    pub fn nncf_model_type_name(type_: nncf_model_type) -> *const c_char;
+    pub fn nncf_overflow_fix_name(fix: nncf_overflow_fix) -> *const c_char;
 
     pub fn nncf_config_from_json(
         json: *const c_char,
