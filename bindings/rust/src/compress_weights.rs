@@ -253,3 +253,32 @@ fn compress_weights_file_impl(
     // SAFETY: a new blob we own.
     Ok(String::from_utf8(unsafe { crate::take_blob(report) })?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_options_are_the_library_defaults() {
+        let ours =
+            CompressParams::new(&CompressWeightsOptions::default(), None, ptr::null_mut()).unwrap().raw;
+        // SAFETY: all-zero is a valid mirror, filled by the library.
+        let mut theirs: sys::nncf_compress_weights_params = unsafe { std::mem::zeroed() };
+        unsafe {
+            sys::nncf_compress_weights_params_default(&mut theirs, std::mem::size_of_val(&theirs) as u32)
+        };
+        assert_eq!(ours.struct_size, theirs.struct_size);
+        assert_eq!((ours.mode, ours.ratio, ours.group_size), (theirs.mode, theirs.ratio, theirs.group_size));
+        assert_eq!(
+            (ours.all_layers, ours.sensitivity_metric),
+            (theirs.all_layers, theirs.sensitivity_metric)
+        );
+        assert_eq!((ours.backup_mode, ours.format), (theirs.backup_mode, theirs.format));
+        assert_eq!(
+            (ours.accuracy_level, ours.allow_opset_upgrade),
+            (theirs.accuracy_level, theirs.allow_opset_upgrade)
+        );
+        assert_eq!(ours.num_threads, theirs.num_threads);
+        assert!(ours.ignored_scope.is_null() && ours.advanced.is_null() && ours.progress.is_none());
+    }
+}

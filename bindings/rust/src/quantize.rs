@@ -297,3 +297,84 @@ impl Model {
         Ok(String::from_utf8(unsafe { crate::take_blob(plan) })?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_options_are_the_library_defaults() {
+        let ours = QuantizeParams::new(&QuantizeOptions::default(), None, ptr::null_mut()).unwrap().raw;
+        // SAFETY: all-zero is a valid mirror, filled by the library.
+        let mut theirs: sys::nncf_quantize_params = unsafe { std::mem::zeroed() };
+        unsafe { sys::nncf_quantize_params_default(&mut theirs, std::mem::size_of_val(&theirs) as u32) };
+        assert_eq!(ours.struct_size, theirs.struct_size);
+        assert_eq!(
+            (ours.mode, ours.preset, ours.target_device),
+            (theirs.mode, theirs.preset, theirs.target_device)
+        );
+        assert_eq!(
+            (ours.subset_size, ours.fast_bias_correction),
+            (theirs.subset_size, theirs.fast_bias_correction)
+        );
+        assert_eq!((ours.model_type, ours.overflow_fix), (theirs.model_type, theirs.overflow_fix));
+        assert_eq!(
+            (ours.quantize_outputs, ours.disable_bias_correction, ours.batchwise_statistics),
+            (theirs.quantize_outputs, theirs.disable_bias_correction, theirs.batchwise_statistics)
+        );
+        assert_eq!(
+            (
+                ours.smooth_quant_alpha_matmul,
+                ours.smooth_quant_alpha_convolution,
+                ours.bias_correction_threshold
+            ),
+            (
+                theirs.smooth_quant_alpha_matmul,
+                theirs.smooth_quant_alpha_convolution,
+                theirs.bias_correction_threshold
+            )
+        );
+        assert_eq!(
+            (ours.fold_weights, ours.allow_opset_upgrade, ours.num_threads),
+            (theirs.fold_weights, theirs.allow_opset_upgrade, theirs.num_threads)
+        );
+        assert!(ours.ignored_scope.is_null() && ours.activations.is_null() && ours.weights.is_null());
+        assert!(ours.advanced.is_null() && ours.progress.is_none());
+    }
+
+    #[test]
+    fn default_quantization_parameters_are_the_library_defaults() {
+        let ours = QuantizationParameters::default().to_raw("activations").unwrap();
+        // SAFETY: all-zero is a valid mirror, filled by the library.
+        let mut theirs: sys::nncf_quantization_parameters = unsafe { std::mem::zeroed() };
+        unsafe {
+            sys::nncf_quantization_parameters_default(&mut theirs, std::mem::size_of_val(&theirs) as u32)
+        };
+        assert_eq!(
+            (
+                ours.struct_size,
+                ours.num_bits,
+                ours.mode,
+                ours.signedness_to_force,
+                ours.per_channel,
+                ours.narrow_range
+            ),
+            (
+                theirs.struct_size,
+                theirs.num_bits,
+                theirs.mode,
+                theirs.signedness_to_force,
+                theirs.per_channel,
+                theirs.narrow_range
+            )
+        );
+        let forced = QuantizationParameters {
+            signedness_to_force: Some(false),
+            narrow_range: Some(true),
+            ..Default::default()
+        }
+        .to_raw("weights")
+        .unwrap();
+        assert_eq!((forced.signedness_to_force, forced.per_channel, forced.narrow_range), (0, -1, 1));
+    }
+}
