@@ -140,12 +140,6 @@ func (m *Model) Close() {
 	runtime.SetFinalizer(m, nil)
 }
 
-// progressState is the cgo.Handle value of a save's progress callback.
-type progressState struct {
-	fn  func(stage string, fraction float64) bool
-	err error // a recovered panic
-}
-
 // Save writes the model to path (through a temporary file, so a failure leaves no partial file);
 // options may be nil.
 func (m *Model) Save(path string, options *SaveOptions) error {
@@ -154,32 +148,40 @@ func (m *Model) Save(path string, options *SaveOptions) error {
 	}
 	cPath := C.CString(path)
 	defer C.free(unsafe.Pointer(cPath))
-	var params C.nncf_model_save_params
-	C.nncf_model_save_params_default(&params, C.uint32_t(unsafe.Sizeof(params)))
-	var progress *progressState
-	if options != nil {
-		params.external_data = C.nncf_external_data_mode(options.ExternalData)
-		if options.ExternalDataFile != "" {
-			file := C.CString(options.ExternalDataFile)
-			defer C.free(unsafe.Pointer(file))
-			params.external_data_file = file
-		}
-		if options.SizeThreshold != 0 {
-			params.size_threshold = C.uint64_t(options.SizeThreshold)
-		}
-		if options.Progress != nil {
-			progress = &progressState{fn: options.Progress}
-			handle := newHandle(progress)
-			defer deleteHandle(handle)
-			C.nncf_go_save_params_set_progress(&params, C.uintptr_t(handle))
-		}
-	}
+	params, progress, free := saveParams(options)
+	defer free()
 	err := statusError(C.nncf_model_save_file(m.ptr, cPath, &params))
 	runtime.KeepAlive(m)
-	if progress != nil {
-		return withCallbackError(err, progress.err)
+	return withCallbackError(err, progress.takeErr())
+}
+
+// saveParams converts options (nil: defaults) into nncf_model_save_params, with the options'
+// progress function installed; free releases what the params point to.
+func saveParams(options *SaveOptions) (params C.nncf_model_save_params, progress *progressState, free func()) {
+	C.nncf_model_save_params_default(&params, C.uint32_t(unsafe.Sizeof(params)))
+	var file *C.char
+	free = func() {
+		if file != nil {
+			C.free(unsafe.Pointer(file))
+		}
+		progress.release()
 	}
-	return err
+	if options == nil {
+		return params, nil, free
+	}
+	params.external_data = C.nncf_external_data_mode(options.ExternalData)
+	if options.ExternalDataFile != "" {
+		file = C.CString(options.ExternalDataFile)
+		params.external_data_file = file
+	}
+	if options.SizeThreshold != 0 {
+		params.size_threshold = C.uint64_t(options.SizeThreshold)
+	}
+	progress = newProgress(options.Progress)
+	if progress != nil {
+		C.nncf_go_save_params_set_progress(&params, C.uintptr_t(progress.handle))
+	}
+	return params, progress, free
 }
 
 // Bytes serializes the whole model as one ModelProto.

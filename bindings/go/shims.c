@@ -21,7 +21,7 @@ static void delete_handle(void* user_data) {
   nncfGoHandleDelete((uintptr_t)user_data);
 }
 
-static int32_t save_progress(void* user_data, const char* stage, double fraction) {
+static int32_t report_progress(void* user_data, const char* stage, double fraction) {
   return nncfGoProgress((uintptr_t)user_data, (char*)stage, fraction);
 }
 
@@ -47,7 +47,18 @@ nncf_status* nncf_go_dataset_set_transform(nncf_dataset* dataset, uintptr_t hand
 }
 
 void nncf_go_save_params_set_progress(nncf_model_save_params* params, uintptr_t handle) {
-  params->progress = save_progress;
+  params->progress = report_progress;
+  params->progress_user_data = (void*)handle;
+}
+
+void nncf_go_compress_weights_params_set_progress(nncf_compress_weights_params* params,
+                                                  uintptr_t handle) {
+  params->progress = report_progress;
+  params->progress_user_data = (void*)handle;
+}
+
+void nncf_go_quantize_params_set_progress(nncf_quantize_params* params, uintptr_t handle) {
+  params->progress = report_progress;
   params->progress_user_data = (void*)handle;
 }
 
