@@ -15,6 +15,21 @@
 //! let logits = model.infer(&input)?.get("logits")?.to_vec::<f32>()?;
 //! # Ok::<(), nncf::Error>(())
 //! ```
+//!
+//! Post-training quantization on a dataset from a closure, and data-free weight compression:
+//!
+//! ```no_run
+//! use nncf::{CompressWeightsMode, CompressWeightsOptions, Dataset, Model, QuantizeOptions};
+//!
+//! let model = Model::load("mlp.onnx")?;
+//! let mut data = Dataset::from_fn(Some(8), |i, out| out.set("input", &[1, 64], &[i as f32; 64]))?;
+//! let options = QuantizeOptions { subset_size: 8, ..QuantizeOptions::default() };
+//! let (quantized, report_json) = model.quantize(&mut data, &options)?;
+//! let int4 = CompressWeightsOptions { mode: CompressWeightsMode::Int4Sym, ..Default::default() };
+//! let (compressed, _report) = model.compress_weights(None, &int4)?;
+//! # drop((quantized, report_json, compressed));
+//! # Ok::<(), nncf::Error>(())
+//! ```
 
 pub mod sys;
 
