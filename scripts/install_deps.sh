@@ -5,7 +5,8 @@ set -euo pipefail
 profile="${1:-build}"
 
 pkgs=(cmake g++ make pkg-config ccache
-      libonnx-dev libprotobuf-dev protobuf-compiler libdnnl-dev libeigen3-dev libcjson-dev)
+      libonnx-dev libprotobuf-dev protobuf-compiler libdnnl-dev libeigen3-dev libcjson-dev
+      zlib1g-dev dataset-fashion-mnist)  # the examples read the real Fashion-MNIST .gz files
 if [[ "$profile" == "test" ]]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libonnx-testdata binutils file)
   pkgs+=(python3-numpy)  # the independent numpy reference of the weight quantization

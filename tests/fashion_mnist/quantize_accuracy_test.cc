@@ -399,6 +399,12 @@ bool CountCorrectFromNpy(const fs::path& path, const FashionMnist& set, int64_t 
 struct Expected {
   const char* name;
   double float_top1;  // measured with make_models.py (torch) and nncf_model_infer alike
+  // Largest top-1 drop accepted with the default pipeline: the half point. NNCF's own
+  // FastBiasCorrection formula (float mean from real images, quantized mean from a blob of input
+  // channel means) cost these models 1.11 and 1.63 points, because on 28/14/7-pixel maps the
+  // blob cannot reproduce how zero padding meets real inputs; ours runs both sides on the blob
+  // (docs/quantization.md) and measures 0.01 and 0.44.
+  double max_default_drop;
   int activation_quantizers;
   int weight_quantizers;
   std::map<std::string, int> edges;
@@ -506,19 +512,30 @@ TEST_P(FashionMnistQuantize, AccuracyPlacementAndOnnxRuntime) {
   ASSERT_NNCF_OK(created);
   DatasetPtr dataset(raw_dataset);
 
+  // The defaults: subset_size 300, FastBiasCorrection, PERFORMANCE preset, FIRST_LAYER fix.
   nncf_quantize_params params;
-  NNCF_QUANTIZE_PARAMS_INIT(&params);  // NNCF's defaults: subset_size 300, FBC, PERFORMANCE
+  NNCF_QUANTIZE_PARAMS_INIT(&params);
   nncf_model* raw_quantized = nullptr;
   nncf_blob* raw_report = nullptr;
   ASSERT_NNCF_OK(nncf_quantize(model.get(), dataset.get(), &params, &raw_quantized, &raw_report));
   ModelPtr quantized(raw_quantized);
   BlobPtr report(raw_report);
-
   double quantized_top1 = 0;
   ASSERT_NO_FATAL_FAILURE(Top1(quantized.get(), *test_, &quantized_top1));
   std::printf("[ fashion_mnist ] %s: top-1 float %.2f%%, int8 %.2f%% (drop %.2f points)\n",
               expected.name, float_top1, quantized_top1, float_top1 - quantized_top1);
-  EXPECT_LE(float_top1 - quantized_top1, 0.5) << expected.name;
+  EXPECT_LE(float_top1 - quantized_top1, expected.max_default_drop) << expected.name;
+
+  // The min-max quantization alone (bias correction off) costs at most half a point.
+  params.disable_bias_correction = 1;
+  nncf_model* raw_minmax = nullptr;
+  ASSERT_NNCF_OK(nncf_quantize(model.get(), dataset.get(), &params, &raw_minmax, nullptr));
+  ModelPtr minmax(raw_minmax);
+  double minmax_top1 = 0;
+  ASSERT_NO_FATAL_FAILURE(Top1(minmax.get(), *test_, &minmax_top1));
+  std::printf("[ fashion_mnist ] %s: without bias correction int8 %.2f%% (drop %.2f points)\n",
+              expected.name, minmax_top1, float_top1 - minmax_top1);
+  EXPECT_LE(float_top1 - minmax_top1, 0.5) << expected.name;
 
   nncf_blob* raw_bytes = nullptr;
   ASSERT_NNCF_OK(nncf_model_save_memory(quantized.get(), &raw_bytes));
@@ -575,6 +592,7 @@ TEST_P(FashionMnistQuantize, AccuracyPlacementAndOnnxRuntime) {
 // Gemm weight 1.
 const Expected kResNet{"resnet",
                        91.68,
+                       0.5,
                        14,
                        10,
                        {{"Conv/activation", 9},
@@ -606,6 +624,7 @@ const Expected kResNet{"resnet",
 // Mul 2 (the SE Mul), Add 2, Flatten 1, Gemm weight 1.
 const Expected kMobileNet{"mobilenet",
                           90.73,
+                          0.5,
                           14,
                           10,
                           {{"Conv/activation", 9},

@@ -35,13 +35,18 @@ constexpr int64_t kCalibrationItems = 300;
 constexpr int64_t kClasses = 10;
 constexpr int kThreads = 2;
 
-// Bounds, from the measurements printed by the test (see the summary line) with margin:
-// ours and ORT's quantized logits have a mean cosine similarity to the float logits of about
-// 0.997 (the worst image ~0.95); the top-1 accuracy of the 500 images moves by at most 0.6
-// points (3 images). A broken quantizer (a wrong scale, a missing smoothing of the weights)
-// drops the mean cosine well below 0.98, and 2 points of accuracy is 10 images.
-constexpr double kMinMeanCosine = 0.99;
-constexpr double kMaxTop1Drop = 0.02;
+// Bounds, from the measurements the test prints (identical in our executor and ORT): the int8
+// logits have a mean cosine similarity of 0.99980 to the float logits (worst image 0.99722) and
+// top-1 accuracy on the 500 images goes from 88.4% to 88.6%. Without SmoothQuant the mean is
+// 0.99959, with alpha 0.5 also 0.99959. The bounds leave 5x margin on 1 - cosine (0.999) and 10x
+// on the worst image (0.97); top-1 may drop by 1 point (5 images) where it measures a gain.
+constexpr double kMinMeanCosine = 0.999;
+constexpr double kMinWorstCosine = 0.97;
+constexpr double kMaxTop1Drop = 0.01;
+// Our int8 logits against ORT's: both compute the same Q/DQ graph, but a value that lands on a
+// rounding boundary may fall into neighbouring buckets; the largest difference measured is 0.013
+// (logits reach 12.2).
+constexpr double kMaxRuntimeLogitDiff = 0.1;
 
 // Status to message ("" for success), freeing it.
 std::string Message(nncf_status* status) {
@@ -158,6 +163,7 @@ void ExpectClose(const Closeness& c, const std::string& runtime) {
       runtime.c_str(), c.float_accuracy, c.quantized_accuracy,
       c.float_accuracy - c.quantized_accuracy, c.mean_cosine, c.min_cosine);
   EXPECT_GE(c.mean_cosine, kMinMeanCosine) << runtime;
+  EXPECT_GE(c.min_cosine, kMinWorstCosine) << runtime;
   EXPECT_LE(c.float_accuracy - c.quantized_accuracy, kMaxTop1Drop) << runtime;
 }
 
@@ -174,6 +180,18 @@ std::string ProducerOp(const std::map<std::string, const ir::Node*>& producers,
                        const std::string& value) {
   auto it = producers.find(value);
   return it == producers.end() ? "" : it->second->op_type;
+}
+
+// Op producing `value`, looking up through Reshape and Transpose.
+std::string ThroughLayout(const std::map<std::string, const ir::Node*>& producers,
+                          std::string value) {
+  for (;;) {
+    auto it = producers.find(value);
+    if (it == producers.end()) return "";
+    const ir::Node* node = it->second;
+    if (node->op_type != "Reshape" && node->op_type != "Transpose") return node->op_type;
+    value = node->inputs.at(0);
+  }
 }
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -202,12 +220,13 @@ void ExpectTransformerQuantization(const ir::Model& model) {
     if (EndsWith(node.name, "/attn/MatMul_1")) {
       // probs x V: NNCF's MULTIHEAD_ATTENTION_OUTPUT pattern leaves it in float.
       EXPECT_EQ(in0, "Softmax") << node.name;
-      EXPECT_NE(in1, "DequantizeLinear") << node.name;
+      EXPECT_NE(ThroughLayout(producers, node.inputs.at(1)), "DequantizeLinear") << node.name;
       ++probs_times_v;
     } else if (EndsWith(node.name, "/attn/MatMul")) {
-      // Q x K^T: activations on both sides, both quantized.
-      EXPECT_EQ(in0, "DequantizeLinear") << node.name;
-      EXPECT_EQ(in1, "DequantizeLinear") << node.name;
+      // Q x K^T: activations on both sides, both quantized (the quantizers move up through the
+      // head-splitting Reshape/Transpose, which are quantization-agnostic).
+      EXPECT_EQ(ThroughLayout(producers, node.inputs.at(0)), "DequantizeLinear") << node.name;
+      EXPECT_EQ(ThroughLayout(producers, node.inputs.at(1)), "DequantizeLinear") << node.name;
       ++attention_scores;
     } else {
       // A weighted op: quantized input behind SmoothQuant's Mul, int8 weight behind a DQ.
@@ -302,12 +321,17 @@ TEST(VitQuantizeTest, TransformerQuantizationKeepsLogitsAndAccuracy) {
     ASSERT_EQ(ort_float.size(), float_logits.size());
     ASSERT_EQ(ort_int8.size(), float_logits.size());
     ExpectClose(Compare(ort_float, ort_int8, labels), "onnxruntime");
-    // Both runtimes compute the same float model.
-    double worst = 0;
+    // Both runtimes compute the same float model, and nearly the same int8 one.
+    double worst_float = 0, worst_int8 = 0;
     for (size_t i = 0; i < ort_float.size(); ++i) {
-      worst = std::max(worst, static_cast<double>(std::fabs(ort_float[i] - float_logits[i])));
+      worst_float = std::max(worst_float, std::fabs(double{ort_float[i]} - float_logits[i]));
+      worst_int8 = std::max(worst_int8, std::fabs(double{ort_int8[i]} - int8_logits[i]));
     }
-    EXPECT_LE(worst, 1e-3) << "float logits differ between the executor and ORT";
+    std::printf("[ vit ] executor vs onnxruntime: logits max abs diff %.3g float, %.3g int8\n",
+                worst_float, worst_int8);
+    EXPECT_LE(worst_float, 1e-3) << "float logits differ between the executor and ORT";
+    EXPECT_LE(worst_int8, kMaxRuntimeLogitDiff)
+        << "int8 logits differ between the executor and ORT";
   }
   if (!HasFailure()) fs::remove_all(work);
 }

@@ -375,15 +375,16 @@ class BiasCorrection final : public BiasCorrectionAlgorithm {
 
 }  // namespace
 
-// The graph carries everything both algorithms read from the float model.
-std::unique_ptr<BiasCorrectionAlgorithm> MakeBiasCorrection(const ir::Model& /*float_model*/,
+// BiasCorrection reads everything it needs from the graph and its statistics; FastBiasCorrection
+// also runs layers of the float model.
+std::unique_ptr<BiasCorrectionAlgorithm> MakeBiasCorrection(const ir::Model& float_model,
                                                             const NncfGraph& graph,
                                                             const QuantizeParams& params) {
   if (params.bias_correction_for_all_nodes) {
     Fail(ErrorCode::kUnsupported,
          "bias correction with apply_for_all_nodes is not supported (NNCF raises for it too)");
   }
-  if (params.fast_bias_correction) return MakeFastBiasCorrection(graph, params);
+  if (params.fast_bias_correction) return MakeFastBiasCorrection(float_model, graph, params);
   return std::make_unique<BiasCorrection>(graph, params);
 }
 

@@ -60,8 +60,10 @@ ir::DType DeclaredDType(const ir::Model& model, const std::string& value, ir::DT
 
 class FastBiasCorrection final : public BiasCorrectionAlgorithm {
  public:
-  FastBiasCorrection(const NncfGraph& graph, const QuantizeParams& params)
-      : subset_size_(params.subset_size),
+  FastBiasCorrection(const ir::Model& float_model, const NncfGraph& graph,
+                     const QuantizeParams& params)
+      : float_model_(std::make_shared<const ir::Model>(float_model)),
+        subset_size_(params.subset_size),
         threshold_(params.bias_correction_threshold.value_or(kFastBiasCorrectionThreshold)) {
     for (int index : graph.TopologicalOrder()) {
       if (!IsFastCorrectable(graph.node(index).metatype)) continue;
@@ -87,9 +89,6 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
       mean.tensor = entry.layer.activation;
       mean.keep_axes = {entry.layer.input_channel_axis};
       entry.input_mean = collector.Add(mean);
-      mean.tensor = entry.layer.output;
-      mean.keep_axes = {entry.layer.output_channel_axis};
-      entry.output_mean = collector.Add(mean);
 
       StatisticRequest shape;
       shape.tensor = entry.layer.activation;
@@ -121,7 +120,7 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
   struct Entry {
     BiasedLayer layer;
     ir::DType activation_dtype = ir::DType::kFloat;
-    int input_mean = -1, input_shape = -1, output_mean = -1;
+    int input_mean = -1, input_shape = -1;
   };
 
   // The layer's shift, or nullopt when there is nothing to correct (weights not quantized, no
@@ -135,36 +134,31 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     if (node == nullptr || !IsWeightQuantized(quantized, layer)) return std::nullopt;
     const StatisticResult& input_mean = collector.Get(entry.input_mean);
     const StatisticResult& input_shape = collector.Get(entry.input_shape);
-    const StatisticResult& output_mean = collector.Get(entry.output_mean);
-    if (input_mean.items_seen == 0 || output_mean.items_seen == 0) return std::nullopt;
+    if (input_mean.items_seen == 0) return std::nullopt;
     std::optional<BiasValue> bias = ReadBias(quantized, layer.bias);
     if (!bias) return std::nullopt;
 
     const std::vector<float> means = TensorToFloats(input_mean.value);
-    const std::vector<float> float_output = TensorToFloats(output_mean.value);
     const int64_t* dims = input_shape.value.DataAs<int64_t>();
     const std::vector<int64_t> shape(dims, dims + input_shape.value.NumElements());
 
-    // The cut starts at what feeds the activation port now: the activation's DequantizeLinear
-    // output, so the activation quantizer stays out and the weight's Q/DQ stays in.
+    // The quantized cut starts at what feeds the activation port now: the activation's
+    // DequantizeLinear output, so the activation quantizer stays out and the weight's Q/DQ stays
+    // in. The float cut is the same layer in the float model.
     const std::string& cut = node->inputs[static_cast<size_t>(layer.activation_port)];
-    const ir::Tensor blob = ChannelBlob(cut, DeclaredDType(quantized, cut, entry.activation_dtype),
-                                        shape, layer.input_channel_axis, means);
-    exec::ExecutorOptions options;
-    options.num_threads = num_threads;
-    options.inputs = {cut};
-    options.outputs = {node->outputs[0]};
-    exec::NamedTensors outputs;
-    {
-      exec::Executor executor(view, options);
-      outputs = executor.Run({{cut, blob}});
-    }
+    const ir::DType dtype = DeclaredDType(quantized, cut, entry.activation_dtype);
     const std::vector<float> quantized_output =
-        MeanPerChannel(outputs[0].second, layer.output_channel_axis);
+        RunLayer(view, cut, node->outputs[0],
+                 ChannelBlob(cut, dtype, shape, layer.input_channel_axis, means),
+                 layer.output_channel_axis, num_threads);
+    const std::vector<float> float_output =
+        RunLayer(float_model_, layer.activation, layer.output,
+                 ChannelBlob(layer.activation, dtype, shape, layer.input_channel_axis, means),
+                 layer.output_channel_axis, num_threads);
     if (quantized_output.size() != float_output.size()) {
       Fail(ErrorCode::kInternal, "fast bias correction of '" + layer.name + "': the quantized " +
                                      "layer gives " + std::to_string(quantized_output.size()) +
-                                     " output channels, the float statistics " +
+                                     " output channels, the float layer " +
                                      std::to_string(float_output.size()));
     }
     BiasShift result;
@@ -182,6 +176,21 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     return result;
   }
 
+  // Runs `model` from `input` (fed `blob`) to `output`; the per-channel output means.
+  static std::vector<float> RunLayer(const std::shared_ptr<const ir::Model>& model,
+                                     const std::string& input, const std::string& output,
+                                     const ir::Tensor& blob, int64_t channel_axis,
+                                     int num_threads) {
+    exec::ExecutorOptions options;
+    options.num_threads = num_threads;
+    options.inputs = {input};
+    options.outputs = {output};
+    const exec::Executor executor(model, options);
+    const exec::NamedTensors outputs = executor.Run({{input, blob}});
+    return MeanPerChannel(outputs[0].second, channel_axis);
+  }
+
+  std::shared_ptr<const ir::Model> float_model_;
   std::vector<Entry> entries_;
   int64_t subset_size_;
   double threshold_;
@@ -189,9 +198,10 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
 
 }  // namespace
 
-std::unique_ptr<BiasCorrectionAlgorithm> MakeFastBiasCorrection(const NncfGraph& graph,
+std::unique_ptr<BiasCorrectionAlgorithm> MakeFastBiasCorrection(const ir::Model& float_model,
+                                                                const NncfGraph& graph,
                                                                 const QuantizeParams& params) {
-  return std::make_unique<FastBiasCorrection>(graph, params);
+  return std::make_unique<FastBiasCorrection>(float_model, graph, params);
 }
 
 }  // namespace nncf::algorithms::quantization

@@ -34,9 +34,10 @@ class SmoothQuant {
 
   // Requests each candidate's activation abs-max (per input channel, max over items) and shape.
   void Register(StatisticsCollector& collector);
-  // Returns the smoothed model (the input is not modified): `model` must be the one given to the
-  // constructor. Nodes without a name get NNCF's "<op_type>_nncf_<index>" name, as NNCF renames
-  // them in place, so the names stay stable once Muls are inserted.
+  // Returns the smoothed model (the input is not modified). `model` must have the nodes (in the
+  // same order) and initializers of the constructor's model, e.g. be it before shape inference.
+  // Nodes without a name get NNCF's "<op_type>_nncf_<index>" name, as NNCF renames them in
+  // place, so the names stay stable once Muls are inserted.
   ir::Model Apply(const ir::Model& model, const StatisticsCollector& collector,
                   std::vector<SmoothedGroup>* report) const;
 
