@@ -9,7 +9,6 @@
 //  - with --memory, the peak RssAnon of Quantize in a child process per subset size, to show
 //    that the default pipeline's memory does not grow with subset_size.
 // docs/benchmarks.md records the figures.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -42,6 +41,7 @@ struct Options {
   int64_t batch = 1;
   int threads = 0;
   std::vector<int64_t> memory_subsets;
+  int64_t memory_child = 0;  // > 0: measure memory of one quantize run and print it
 };
 
 // Items made from the index alone: nothing is stored between calls.
@@ -139,9 +139,21 @@ void MeasureSpeed(const nncf::ir::Model& model, const Options& options) {
 
   start = std::chrono::steady_clock::now();
   nncf::algorithms::quantization::QuantizeReport report;
+  // Wall time per pipeline stage, from the progress callback's stage changes.
+  std::vector<std::pair<std::string, double>> stages;
+  auto stage_start = start;
+  const nncf::Context context([&](const std::string& stage, double) {
+    if (stages.empty() || stages.back().first != stage) {
+      if (!stages.empty()) stages.back().second = Seconds(stage_start);
+      stages.emplace_back(stage, 0.0);
+      stage_start = std::chrono::steady_clock::now();
+    }
+    return true;
+  });
   nncf::algorithms::quantization::Quantize(model, dataset, DefaultParams(options, options.subset),
-                                           nncf::Context(), &report);
+                                           context, &report);
   const double quantize_seconds = Seconds(start);
+  if (!stages.empty()) stages.back().second = Seconds(stage_start);
   std::printf("model %s, subset %lld, batch %lld, threads %d\n", options.model.c_str(),
               static_cast<long long>(options.subset), static_cast<long long>(options.batch),
               options.threads);
@@ -149,41 +161,49 @@ void MeasureSpeed(const nncf::ir::Model& model, const Options& options) {
               infer_seconds);
   std::printf("  quantize (default pipeline, %zu quantizers, %zu bias shifts): %.3f s\n",
               report.quantizers.size(), report.bias_shifts.size(), quantize_seconds);
+  for (const auto& [stage, seconds] : stages) {
+    std::printf("    %-28s %.3f s\n", stage.c_str(), seconds);
+  }
   std::printf("  ratio quantize / inference: %.2fx\n", quantize_seconds / infer_seconds);
 }
 
-// Runs Quantize in a child that samples its own RssAnon; returns the peak in bytes.
-uint64_t PeakQuantizeMemory(const nncf::ir::Model& model, const Options& options, int64_t subset) {
-  int fds[2];
-  if (pipe(fds) != 0) return 0;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    std::atomic<bool> done{false};
-    std::atomic<uint64_t> peak{RssAnon()};
-    std::thread sampler([&] {
-      while (!done) {
-        const uint64_t now = RssAnon();
-        if (now > peak) peak = now;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    });
-    const uint64_t before = RssAnon();
-    GeneratedDataset dataset(model, options.batch, subset);
-    nncf::algorithms::quantization::Quantize(model, dataset, DefaultParams(options, subset),
-                                             nncf::Context(), nullptr);
-    done = true;
-    sampler.join();
-    const uint64_t growth = peak - before;
-    if (write(fds[1], &growth, sizeof growth) != sizeof growth) _exit(1);
-    _exit(0);
-  }
-  close(fds[1]);
-  uint64_t growth = 0;
-  if (read(fds[0], &growth, sizeof growth) != sizeof growth) growth = 0;
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
+// In a fresh process (forking after the executor started its threads would deadlock): runs
+// Quantize with `subset` items while a thread samples RssAnon; prints the growth in bytes.
+int MeasureMemoryChild(const nncf::ir::Model& model, const Options& options, int64_t subset) {
+  std::atomic<bool> done{false};
+  const uint64_t before = RssAnon();
+  std::atomic<uint64_t> peak{before};
+  std::thread sampler([&] {
+    while (!done) {
+      const uint64_t now = RssAnon();
+      if (now > peak) peak = now;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  GeneratedDataset dataset(model, options.batch, subset);
+  nncf::algorithms::quantization::Quantize(model, dataset, DefaultParams(options, subset),
+                                           nncf::Context(), nullptr);
+  done = true;
+  sampler.join();
+  std::printf("%llu\n", static_cast<unsigned long long>(peak - before));
+  return 0;
+}
+
+// Runs this program again with --memory-child and reads the growth it prints.
+uint64_t PeakQuantizeMemory(const Options& options, int64_t subset) {
+  char self[4096];
+  const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length <= 0) return 0;
+  self[length] = '\0';
+  const std::string command = "'" + std::string(self) + "' '" + options.model + "' --batch " +
+                              std::to_string(options.batch) + " --threads " +
+                              std::to_string(options.threads) + " --memory-child " +
+                              std::to_string(subset);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return 0;
+  unsigned long long growth = 0;
+  if (std::fscanf(pipe, "%llu", &growth) != 1) growth = 0;
+  pclose(pipe);
   return growth;
 }
 
@@ -208,6 +228,8 @@ Options Parse(int argc, char** argv) {
       std::stringstream list(next());
       std::string item;
       while (std::getline(list, item, ',')) options.memory_subsets.push_back(std::stoll(item));
+    } else if (arg == "--memory-child") {
+      options.memory_child = std::stoll(next());
     } else if (options.model.empty()) {
       options.model = arg;
     } else {
@@ -230,9 +252,11 @@ int main(int argc, char** argv) {
   const Options options = Parse(argc, argv);
   try {
     const nncf::ir::Model model = nncf::onnx::LoadModelFile(options.model, {});
+    if (options.memory_child > 0) return MeasureMemoryChild(model, options, options.memory_child);
     MeasureSpeed(model, options);
+    std::fflush(stdout);
     for (int64_t subset : options.memory_subsets) {
-      const uint64_t growth = PeakQuantizeMemory(model, options, subset);
+      const uint64_t growth = PeakQuantizeMemory(options, subset);
       std::printf("  subset %lld: peak RssAnon growth during quantize %.1f MiB\n",
                   static_cast<long long>(subset), static_cast<double>(growth) / (1024.0 * 1024.0));
     }

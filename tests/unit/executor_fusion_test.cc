@@ -149,6 +149,45 @@ TEST(ExecutorFusionTest, RequestedIntermediateIsReturnedCorrectly) {
   }
 }
 
+// Values declared as observed stay out of fused steps: the observer gets them in plain layout,
+// equal to the same value requested as an output, and the final output is unchanged.
+class CopiesValue : public ValueObserver {
+ public:
+  explicit CopiesValue(std::string name) : name_(std::move(name)) {}
+  bool Wants(const std::string& value_name) const override { return value_name == name_; }
+  void Observe(const std::string&, const ir::Tensor& value) override { copy = value; }
+  ir::Tensor copy;
+
+ private:
+  std::string name_;
+};
+
+TEST(ExecutorFusionTest, ObservedValuesKeepTheirLayout) {
+  const NamedTensors feeds = {{"x", RandomTensor("x", {2, 3, 12, 12}, 11)}};
+  ExecutorOptions requested_options;
+  requested_options.outputs = {"c2", "r2", "y"};
+  const NamedTensors want = Executor(ResidualModel(), requested_options).Run(feeds);
+  for (const std::string name : {"c2", "r2"}) {
+    ExecutorOptions options;
+    options.observed = {name, "not_a_value"};
+    Executor executor(ResidualModel(), options);
+    CopiesValue observer(name);
+    const NamedTensors got = executor.Run(feeds, &observer);
+    const ir::Tensor& expected = want[name == "c2" ? 0 : 1].second;
+    ASSERT_EQ(observer.copy.dims, expected.dims) << name;
+    for (int64_t i = 0; i < expected.NumElements(); ++i) {
+      ASSERT_NEAR(observer.copy.DataAs<float>()[i], expected.DataAs<float>()[i],
+                  1e-5f + 1e-5f * std::fabs(expected.DataAs<float>()[i]))
+          << name << " element " << i;
+    }
+    for (int64_t i = 0; i < got[0].second.NumElements(); ++i) {
+      ASSERT_NEAR(got[0].second.DataAs<float>()[i], want[2].second.DataAs<float>()[i],
+                  1e-5f + 1e-5f * std::fabs(want[2].second.DataAs<float>()[i]))
+          << "y element " << i;
+    }
+  }
+}
+
 // One executor, cached oneDNN primitives, four threads at once: every run must give the bytes a
 // lone run gives (each execution gets its own scratchpad).
 TEST(ExecutorFusionTest, ConcurrentRunsOfOneDnnKernelsAgree) {

@@ -1,5 +1,7 @@
 #include "algorithms/quantization/statistic_functions.h"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,6 +9,7 @@
 
 #include "algorithms/quantization/statistics.h"
 #include "core/common/error.h"
+#include "core/common/parallel_for.h"
 
 namespace nncf::algorithms::quantization {
 
@@ -88,6 +91,180 @@ double MedianNoOutliers(std::vector<double>& values, double q, bool f32) {
   return Median(kept, f32);
 }
 
+namespace {
+
+// Kept axes that form one contiguous run (none, a channel axis, batch and channel) make the
+// output slot constant over runs of `inner` consecutive elements: reduce those runs directly.
+// The per-slot order of the operations is the same as the general walk of ReduceKeepingAxes, so
+// the results are identical. `result` arrives sized and initialized; false = not applicable.
+template <typename T>
+bool ReduceContiguousRuns(const T* values, int64_t count, const std::vector<int64_t>& dims,
+                          const std::vector<int64_t>& kept, Reduction reduction,
+                          std::vector<double>* result) {
+  const bool streaming = reduction == Reduction::kMin || reduction == Reduction::kMax ||
+                         reduction == Reduction::kAbsMax || reduction == Reduction::kMean;
+  const bool contiguous =
+      kept.empty() || kept.back() - kept.front() + 1 == static_cast<int64_t>(kept.size());
+  const int64_t out_size = static_cast<int64_t>(result->size());
+  if (!streaming || !contiguous || out_size == 0) return false;
+  const size_t rank = dims.size();
+  int64_t inner = 1;
+  for (size_t axis = kept.empty() ? 0 : static_cast<size_t>(kept.back()) + 1; axis < rank; ++axis) {
+    inner *= dims[axis];
+  }
+  if (kept.empty()) inner = count;
+  const int64_t blocks = inner > 0 ? count / inner : 0;
+  for (int64_t block = 0; block < blocks; ++block) {
+    double& slot = (*result)[static_cast<size_t>(block % out_size)];
+    const T* run = values + block * inner;
+    switch (reduction) {
+      case Reduction::kMin:
+        for (int64_t i = 0; i < inner; ++i) {
+          const double value = run[i];
+          if (value < slot || std::isnan(value)) slot = value;
+        }
+        break;
+      case Reduction::kMax:
+        for (int64_t i = 0; i < inner; ++i) {
+          const double value = run[i];
+          if (value > slot || std::isnan(value)) slot = value;
+        }
+        break;
+      case Reduction::kAbsMax:
+        for (int64_t i = 0; i < inner; ++i) {
+          const double value = std::fabs(static_cast<double>(run[i]));
+          if (value > slot || std::isnan(value)) slot = value;
+        }
+        break;
+      default:  // kMean
+        for (int64_t i = 0; i < inner; ++i) slot += static_cast<double>(run[i]);
+        break;
+    }
+  }
+  if (reduction == Reduction::kMean) {
+    const int64_t group_size = count / out_size;
+    for (double& slot : *result) {
+      slot = static_cast<double>(static_cast<float>(slot / static_cast<double>(group_size)));
+    }
+  }
+  return true;
+}
+
+// The output of a reduction before any element: +inf for min, -inf for max, 0 for sums.
+std::vector<double> InitialSlots(int64_t size, Reduction reduction) {
+  double initial = 0.0;
+  if (reduction == Reduction::kMin) initial = std::numeric_limits<double>::infinity();
+  if (reduction == Reduction::kMax || reduction == Reduction::kAbsMax) {
+    initial = -std::numeric_limits<double>::infinity();
+  }
+  return std::vector<double>(static_cast<size_t>(size), initial);
+}
+
+int64_t KeptSize(const std::vector<int64_t>& dims, const std::vector<int64_t>& kept) {
+  int64_t size = 1;
+  for (int64_t axis : kept) size *= dims[static_cast<size_t>(axis)];
+  return size;
+}
+
+}  // namespace
+
+namespace {
+
+// One run's contribution: min/max/abs-max in float (exact), sums in double.
+struct RunSummary {
+  double value = 0;
+  bool nan = false;
+};
+
+RunSummary SummarizeRun(const float* data, int64_t length, Reduction reduction) {
+  const Eigen::Map<const Eigen::ArrayXf> run(data, static_cast<Eigen::Index>(length));
+  RunSummary summary;
+  if (reduction == Reduction::kMean) {
+    summary.value = run.cast<double>().sum();
+    return summary;
+  }
+  // numpy's min/max propagate NaN; Eigen's do not, so look for one first.
+  summary.nan = run.isNaN().any();
+  if (summary.nan) return summary;
+  summary.value = reduction == Reduction::kMin   ? run.minCoeff()
+                  : reduction == Reduction::kMax ? run.maxCoeff()
+                                                 : run.abs().maxCoeff();
+  return summary;
+}
+
+void Combine(double* slot, const RunSummary& summary, Reduction reduction) {
+  if (std::isnan(*slot)) return;
+  if (summary.nan) {
+    *slot = std::numeric_limits<double>::quiet_NaN();
+  } else if (reduction == Reduction::kMean) {
+    *slot += summary.value;
+  } else if (reduction == Reduction::kMin) {
+    *slot = std::min(*slot, summary.value);
+  } else {
+    *slot = std::max(*slot, summary.value);
+  }
+}
+
+// Chunks of a long run are cut at fixed offsets, whatever the thread count, so sums add up in
+// the same order and the statistics are the same bytes on any number of threads.
+constexpr int64_t kRunChunk = int64_t{1} << 15;
+
+}  // namespace
+
+bool ReduceFloatsKeepingAxes(const float* values, const std::vector<int64_t>& dims,
+                             const std::vector<int64_t>& kept, Reduction reduction,
+                             std::vector<double>* result, int num_threads) {
+  const bool streaming = reduction == Reduction::kMin || reduction == Reduction::kMax ||
+                         reduction == Reduction::kAbsMax || reduction == Reduction::kMean;
+  const bool contiguous =
+      kept.empty() || kept.back() - kept.front() + 1 == static_cast<int64_t>(kept.size());
+  if (!streaming || !contiguous) return false;
+  int64_t count = 1;
+  for (int64_t d : dims) count *= d;
+  const int64_t out_size = KeptSize(dims, kept);
+  if (out_size == 0 || count == 0) return false;
+  *result = InitialSlots(out_size, reduction);
+  int64_t inner = count;
+  if (!kept.empty()) {
+    inner = 1;
+    for (size_t axis = static_cast<size_t>(kept.back()) + 1; axis < dims.size(); ++axis) {
+      inner *= dims[axis];
+    }
+  }
+  const int64_t blocks = count / inner;
+  if (out_size == 1) {
+    // Per-tensor: every element feeds one slot; summarize fixed chunks in parallel, combine in
+    // order.
+    const int64_t chunks = (count + kRunChunk - 1) / kRunChunk;
+    std::vector<RunSummary> parts(static_cast<size_t>(chunks));
+    ParallelFor(num_threads, chunks, kRunChunk, [&](int64_t begin, int64_t end) {
+      for (int64_t c = begin; c < end; ++c) {
+        const int64_t first = c * kRunChunk;
+        parts[static_cast<size_t>(c)] =
+            SummarizeRun(values + first, std::min(kRunChunk, count - first), reduction);
+      }
+    });
+    for (const RunSummary& part : parts) Combine(&(*result)[0], part, reduction);
+  } else {
+    // Per channel: each slot owns the blocks block % out_size == slot, visited in order.
+    ParallelFor(num_threads, out_size, count / out_size, [&](int64_t begin, int64_t end) {
+      for (int64_t slot = begin; slot < end; ++slot) {
+        for (int64_t block = slot; block < blocks; block += out_size) {
+          Combine(&(*result)[static_cast<size_t>(slot)],
+                  SummarizeRun(values + block * inner, inner, reduction), reduction);
+        }
+      }
+    });
+  }
+  if (reduction == Reduction::kMean) {
+    const int64_t group_size = count / out_size;
+    for (double& slot : *result) {
+      slot = static_cast<double>(static_cast<float>(slot / static_cast<double>(group_size)));
+    }
+  }
+  return true;
+}
+
 std::vector<double> ReduceKeepingAxes(const std::vector<double>& values,
                                       const std::vector<int64_t>& dims,
                                       const std::vector<int64_t>& kept, Reduction reduction,
@@ -115,6 +292,8 @@ std::vector<double> ReduceKeepingAxes(const std::vector<double>& values,
   } else if (reduction == Reduction::kMax || reduction == Reduction::kAbsMax) {
     std::fill(result.begin(), result.end(), -std::numeric_limits<double>::infinity());
   }
+
+  if (ReduceContiguousRuns(values.data(), count, dims, kept, reduction, &result)) return result;
 
   std::vector<int64_t> index(rank, 0);
   int64_t out = 0;

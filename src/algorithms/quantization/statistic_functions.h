@@ -17,6 +17,14 @@ enum class Reduction;
 std::vector<int64_t> ResolveKeptAxes(const std::vector<int64_t>& axes, int64_t rank,
                                      const char* what);
 
+// The same reduction straight from float32 data, for the common cases: kMin, kMax, kAbsMax and
+// kMean with kept axes forming one contiguous run, on up to `num_threads` threads (the result
+// does not depend on the count). Returns false (result unspecified) for the others, which then
+// go through ReduceKeepingAxes.
+bool ReduceFloatsKeepingAxes(const float* values, const std::vector<int64_t>& dims,
+                             const std::vector<int64_t>& kept, Reduction reduction,
+                             std::vector<double>* result, int num_threads = 1);
+
 // Reduces `values` (row-major, shape `dims`) over every axis not in `kept` (resolved axes).
 // Supports kMin, kMax, kAbsMax, kMean, kQuantile and kAbsQuantile (at `quantile`). The result
 // has the kept axes' sizes, row-major. Means are rounded to float32 (numpy's float32 mean).

@@ -52,8 +52,9 @@ std::vector<double> ToDoubles(const ir::Tensor& tensor) {
 struct RequestState {
   StatisticRequest request;
   bool on_initializer = false;
-  int64_t limit = 0;  // items this request may see
-  bool f32 = true;    // numpy holds the reduced values as float32 (not for quantiles)
+  int num_threads = 1;  // for reducing one value
+  int64_t limit = 0;    // items this request may see
+  bool f32 = true;      // numpy holds the reduced values as float32 (not for quantiles)
   int64_t items_seen = 0;
   bool have_dims = false;
   std::vector<int64_t> row_dims;  // dims of one reduced row (batch axis removed)
@@ -117,7 +118,10 @@ struct RequestState {
     }
     // NNCF's reducers skip empty tensors (the item is not counted).
     if (tensor.NumElements() == 0) return;
-    std::vector<double> values = ToDoubles(tensor);
+    std::vector<double> values;
+    const bool float_fast_path = tensor.dtype == ir::DType::kFloat && !request.clipping_value &&
+                                 request.aggregation != Aggregation::kHistogram;
+    if (!float_fast_path) values = ToDoubles(tensor);
     if (request.clipping_value) {
       const double bound = std::fabs(*request.clipping_value);
       for (double& value : values) value = std::clamp(value, -bound, bound);
@@ -139,8 +143,12 @@ struct RequestState {
     }
     const std::vector<int64_t> kept = ResolveKeptAxes(keep, rank, Label().c_str());
     const double quantile = request.quantile;
-    const std::vector<double> reduced =
-        ReduceKeepingAxes(values, tensor.dims, kept, request.reduction, quantile);
+    std::vector<double> reduced;
+    if (!float_fast_path || !ReduceFloatsKeepingAxes(tensor.DataAs<float>(), tensor.dims, kept,
+                                                     request.reduction, &reduced, num_threads)) {
+      if (values.empty()) values = ToDoubles(tensor);
+      reduced = ReduceKeepingAxes(values, tensor.dims, kept, request.reduction, quantile);
+    }
     std::vector<int64_t> dims;
     for (int64_t axis : kept) dims.push_back(tensor.dims[static_cast<size_t>(axis)]);
     int64_t batch = 1;
@@ -403,6 +411,7 @@ void StatisticsCollector::Collect(const ir::Model& model, data::Dataset& dataset
   int64_t items_needed = 0;
   for (auto& state : impl_->states) {
     const std::string& name = state->request.tensor;
+    state->num_threads = num_threads;
     if (const ir::Tensor* constant = graph.FindInitializer(name)) {
       state->on_initializer = true;
       state->limit = 1;
@@ -433,6 +442,7 @@ void StatisticsCollector::Collect(const ir::Model& model, data::Dataset& dataset
     exec::ExecutorOptions options;
     options.num_threads = num_threads;
     options.outputs = FrontierOutputs(graph, requested);
+    options.observed.assign(requested.begin(), requested.end());
     // The executor does not own the model; the caller keeps it alive through Collect.
     std::shared_ptr<const ir::Model> borrowed(&model, [](const ir::Model*) {});
     executor = std::make_unique<exec::Executor>(borrowed, options);

@@ -98,12 +98,28 @@ ir::Tensor Quantize(const ir::Node& node, const ir::Tensor& x, const ir::Tensor&
   int64_t lo = 0, hi = 0;
   const bool integer = IntegerRange(out, &lo, &hi);
   const bool saturate = opset < 19 || IntAttribute(node, "saturate", 1) != 0;
+  // Element access through GetAsDouble costs more than the quantization itself on big weights:
+  // read float32 data in place and widen everything else once.
+  std::vector<float> widened;
+  const float* values = nullptr;
+  if (x.dtype == DType::kFloat) {
+    values = x.DataAs<float>();
+  } else {
+    widened.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) widened[i] = static_cast<float>(x.GetAsDouble(i));
+    values = widened.data();
+  }
+  std::vector<float> scales(static_cast<size_t>(scale.NumElements()));
+  std::vector<double> zero_points(scales.size(), 0.0);
+  for (size_t k = 0; k < scales.size(); ++k) {
+    scales[k] = static_cast<float>(scale.GetAsDouble(static_cast<int64_t>(k)));
+    if (zero_point) zero_points[k] = zero_point->GetAsDouble(static_cast<int64_t>(k));
+  }
   for (int64_t i = 0; i < n; ++i) {
     const int64_t s = index[i];
     // float arithmetic as ONNX's reference and our executor do; nearbyint rounds half to even.
-    const float quotient =
-        static_cast<float>(x.GetAsDouble(i)) / static_cast<float>(scale.GetAsDouble(s));
-    const double zp = zero_point ? zero_point->GetAsDouble(s) : 0.0;
+    const float quotient = values[i] / scales[static_cast<size_t>(s)];
+    const double zp = zero_points[static_cast<size_t>(s)];
     if (integer) {
       const float rounded = std::nearbyint(quotient);
       double v = std::isnan(rounded) ? 0.0 : static_cast<double>(rounded) + zp;

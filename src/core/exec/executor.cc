@@ -346,7 +346,8 @@ bool IsOp(const Step& step, const char* op_type, const ir::Model& model, int64_t
 // value already computed (the residual) and/or a Relu, each intermediate read once and not
 // requested, becomes one fused-convolution step; values passed only between fused convolutions
 // stay channels-last.
-void FuseConvolutions(const ir::Model& model, GraphPlan& plan) {
+void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
+                      const std::vector<std::string>& observed) {
   const std::vector<Step>& steps = plan.steps;
   const size_t slots = plan.slot_names.size();
   std::vector<std::vector<int>> readers(slots);
@@ -359,6 +360,10 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan) {
   }
   std::vector<bool> kept(slots, false);
   for (int slot : plan.output_slots) kept[slot] = true;
+  for (const std::string& name : observed) {
+    const auto it = plan.slot_of.find(name);
+    if (it != plan.slot_of.end()) kept[it->second] = true;
+  }
   auto single_reader = [&](int slot) {
     return !kept[slot] && readers[slot].size() == 1 ? readers[slot][0] : -1;
   };
@@ -723,7 +728,7 @@ Executor::Executor(std::shared_ptr<const ir::Model> model, ExecutorOptions optio
   }
   plan_->main = Compile(*model_, graph, plan_->input_names, plan_->output_names,
                         /*is_subgraph=*/false);
-  FuseConvolutions(*model_, *plan_->main);
+  FuseConvolutions(*model_, *plan_->main, options.observed);
 }
 
 Executor::~Executor() = default;

@@ -22,6 +22,10 @@ struct ExecutorOptions {
   std::vector<std::string> inputs;
   // Values to return. Empty = the graph outputs.
   std::vector<std::string> outputs;
+  // Values an observer will watch. Fusion keeps them as ordinary (NCHW) values instead of
+  // hiding them inside a fused step, so watching them does not cost the fused plan; they are
+  // still released after their last reader. Unknown names are ignored.
+  std::vector<std::string> observed;
 };
 
 // Watches values as they are produced, without forcing the executor to keep them.
