@@ -1,9 +1,12 @@
 #include "algorithms/quantization/fast_bias_correction.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,13 +106,19 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
              const Context& context, std::vector<BiasShift>* report) override {
     // The executors read the quantized model itself; biases are written once they are gone.
     std::shared_ptr<const ir::Model> view(&quantized, [](const ir::Model*) {});
+    context.Progress("fast bias correction", 0.0);
+    std::vector<Job> jobs;
+    for (const Entry& entry : entries_) {
+      std::optional<Job> job = Prepare(entry, quantized, collector);
+      if (job) jobs.push_back(std::move(*job));
+    }
+    // Every layer alone, float and quantized: one executor per model whose cut feeds all the
+    // layers' inputs at once (compiling one cut per layer costs more than running them).
+    RunJobs(view, &jobs, /*float_side=*/false, num_threads);
+    RunJobs(float_model_, &jobs, /*float_side=*/true, num_threads);
     std::vector<std::pair<BiasAttr, BiasValue>> updates;
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      context.Progress("fast bias correction",
-                       static_cast<double>(i) / static_cast<double>(entries_.size()));
-      const Entry& entry = entries_[i];
-      std::optional<BiasShift> shift =
-          Correct(entry, quantized, view, collector, num_threads, &updates);
+    for (Job& job : jobs) {
+      std::optional<BiasShift> shift = Finish(job, &updates);
       if (shift && report != nullptr) report->push_back(std::move(*shift));
     }
     for (const auto& [attr, value] : updates) WriteBias(quantized, attr, value);
@@ -123,12 +132,19 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     int input_mean = -1, input_shape = -1;
   };
 
-  // The layer's shift, or nullopt when there is nothing to correct (weights not quantized, no
-  // statistics, a bias that is not a float constant).
-  std::optional<BiasShift> Correct(const Entry& entry, const ir::Model& quantized,
-                                   const std::shared_ptr<const ir::Model>& view,
-                                   const StatisticsCollector& collector, int num_threads,
-                                   std::vector<std::pair<BiasAttr, BiasValue>>* updates) const {
+  // One layer to correct: its cuts in both models, the blob both sides get, and the results.
+  struct Job {
+    const Entry* entry = nullptr;
+    BiasValue bias;
+    std::string quantized_input, quantized_output;  // in the quantized model
+    ir::Tensor quantized_blob, float_blob;
+    std::vector<float> quantized_means, float_means;
+  };
+
+  // nullopt when there is nothing to correct (weights not quantized, no statistics, a bias that
+  // is not a float constant).
+  std::optional<Job> Prepare(const Entry& entry, const ir::Model& quantized,
+                             const StatisticsCollector& collector) const {
     const BiasedLayer& layer = entry.layer;
     const ir::Node* node = FindModelNode(quantized, layer);
     if (node == nullptr || !IsWeightQuantized(quantized, layer)) return std::nullopt;
@@ -137,24 +153,87 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     if (input_mean.items_seen == 0) return std::nullopt;
     std::optional<BiasValue> bias = ReadBias(quantized, layer.bias);
     if (!bias) return std::nullopt;
-
     const std::vector<float> means = TensorToFloats(input_mean.value);
     const int64_t* dims = input_shape.value.DataAs<int64_t>();
     const std::vector<int64_t> shape(dims, dims + input_shape.value.NumElements());
-
+    Job job;
+    job.entry = &entry;
+    job.bias = std::move(*bias);
     // The quantized cut starts at what feeds the activation port now: the activation's
     // DequantizeLinear output, so the activation quantizer stays out and the weight's Q/DQ stays
     // in. The float cut is the same layer in the float model.
-    const std::string& cut = node->inputs[static_cast<size_t>(layer.activation_port)];
-    const ir::DType dtype = DeclaredDType(quantized, cut, entry.activation_dtype);
-    const std::vector<float> quantized_output =
-        RunLayer(view, cut, node->outputs[0],
-                 ChannelBlob(cut, dtype, shape, layer.input_channel_axis, means),
-                 layer.output_channel_axis, num_threads);
-    const std::vector<float> float_output =
-        RunLayer(float_model_, layer.activation, layer.output,
-                 ChannelBlob(layer.activation, dtype, shape, layer.input_channel_axis, means),
-                 layer.output_channel_axis, num_threads);
+    job.quantized_input = node->inputs[static_cast<size_t>(layer.activation_port)];
+    job.quantized_output = node->outputs[0];
+    const ir::DType dtype = DeclaredDType(quantized, job.quantized_input, entry.activation_dtype);
+    job.quantized_blob =
+        ChannelBlob(job.quantized_input, dtype, shape, layer.input_channel_axis, means);
+    job.float_blob = ChannelBlob(layer.activation, dtype, shape, layer.input_channel_axis, means);
+    return job;
+  }
+
+  static bool SameTensor(const ir::Tensor& a, const ir::Tensor& b) {
+    return a.dims == b.dims && a.dtype == b.dtype && a.ByteSize() == b.ByteSize() &&
+           std::equal(a.bytes(), a.bytes() + a.ByteSize(), b.bytes());
+  }
+
+  // Runs the layers of `jobs` in `model` (the float or the quantized one) and stores their
+  // per-channel output means. Layers whose cuts overlap (one's output is another's input, or
+  // two feed different blobs into one value) run in a cut of their own.
+  static void RunJobs(const std::shared_ptr<const ir::Model>& model, std::vector<Job>* jobs,
+                      bool float_side, int num_threads) {
+    auto input_of = [float_side](const Job& job) -> const std::string& {
+      return float_side ? job.entry->layer.activation : job.quantized_input;
+    };
+    auto output_of = [float_side](const Job& job) -> const std::string& {
+      return float_side ? job.entry->layer.output : job.quantized_output;
+    };
+    auto blob_of = [float_side](const Job& job) -> const ir::Tensor& {
+      return float_side ? job.float_blob : job.quantized_blob;
+    };
+    std::set<std::string> outputs;
+    for (const Job& job : *jobs) outputs.insert(output_of(job));
+    std::map<std::string, const ir::Tensor*> feeds;
+    std::vector<Job*> batched, alone;
+    for (Job& job : *jobs) {
+      const std::string& input = input_of(job);
+      const auto fed = feeds.find(input);
+      if (outputs.count(input) || (fed != feeds.end() && !SameTensor(*fed->second, blob_of(job)))) {
+        alone.push_back(&job);
+        continue;
+      }
+      feeds.emplace(input, &blob_of(job));
+      batched.push_back(&job);
+    }
+    auto run = [&](const std::vector<Job*>& group) {
+      if (group.empty()) return;
+      exec::ExecutorOptions options;
+      options.num_threads = num_threads;
+      exec::NamedTensors named;
+      std::set<std::string> fed;
+      for (const Job* job : group) {
+        if (fed.insert(input_of(*job)).second) {
+          options.inputs.push_back(input_of(*job));
+          named.emplace_back(input_of(*job), blob_of(*job));
+        }
+        options.outputs.push_back(output_of(*job));
+      }
+      const exec::Executor executor(model, options);
+      const exec::NamedTensors results = executor.Run(named);
+      for (size_t i = 0; i < group.size(); ++i) {
+        std::vector<float> means =
+            MeanPerChannel(results[i].second, group[i]->entry->layer.output_channel_axis);
+        (float_side ? group[i]->float_means : group[i]->quantized_means) = std::move(means);
+      }
+    };
+    run(batched);
+    for (Job* job : alone) run({job});
+  }
+
+  std::optional<BiasShift> Finish(const Job& job,
+                                  std::vector<std::pair<BiasAttr, BiasValue>>* updates) const {
+    const BiasedLayer& layer = job.entry->layer;
+    const std::vector<float>& float_output = job.float_means;
+    const std::vector<float>& quantized_output = job.quantized_means;
     if (quantized_output.size() != float_output.size()) {
       Fail(ErrorCode::kInternal, "fast bias correction of '" + layer.name + "': the quantized " +
                                      "layer gives " + std::to_string(quantized_output.size()) +
@@ -168,26 +247,13 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     for (size_t c = 0; c < float_output.size(); ++c) {
       result.shift[c] = float_output[c] - quantized_output[c];
     }
-    std::optional<ShiftedBias> shifted = ShiftBias(*bias, result.shift, layer.output_channel_axis);
+    std::optional<ShiftedBias> shifted =
+        ShiftBias(job.bias, result.shift, layer.output_channel_axis);
     if (!shifted) return std::nullopt;
     result.magnitude = FastMagnitude(*shifted, float_output);
     result.applied = result.magnitude < threshold_;
     if (result.applied) updates->emplace_back(layer.bias, std::move(shifted->updated));
     return result;
-  }
-
-  // Runs `model` from `input` (fed `blob`) to `output`; the per-channel output means.
-  static std::vector<float> RunLayer(const std::shared_ptr<const ir::Model>& model,
-                                     const std::string& input, const std::string& output,
-                                     const ir::Tensor& blob, int64_t channel_axis,
-                                     int num_threads) {
-    exec::ExecutorOptions options;
-    options.num_threads = num_threads;
-    options.inputs = {input};
-    options.outputs = {output};
-    const exec::Executor executor(model, options);
-    const exec::NamedTensors outputs = executor.Run({{input, blob}});
-    return MeanPerChannel(outputs[0].second, channel_axis);
   }
 
   std::shared_ptr<const ir::Model> float_model_;
