@@ -11,25 +11,13 @@
 #include "core/common/error.h"
 #include "core/data/dataset.h"
 #include "model_builder.h"
+#include "vector_dataset.h"
 
 namespace nncf::algorithms::quantization {
 namespace {
 
 using testing::ModelBuilder;
-
-class VectorDataset : public data::Dataset {
- public:
-  explicit VectorDataset(std::vector<data::Sample> items) : items_(std::move(items)) {}
-  int64_t Length() const override { return static_cast<int64_t>(items_.size()); }
-  int64_t BatchSize() const override { return 0; }
-  data::Sample GetItem(int64_t index) override {
-    if (index >= Length()) Fail(ErrorCode::kNotFound, "past the end");
-    return items_[static_cast<size_t>(index)];
-  }
-
- private:
-  std::vector<data::Sample> items_;
-};
+using testing::VectorDataset;
 
 data::Sample Item(const std::vector<float>& values) {
   data::Sample sample;

@@ -11,33 +11,13 @@
 #include "core/common/error.h"
 #include "core/data/dataset.h"
 #include "model_builder.h"
+#include "vector_dataset.h"
 
 namespace nncf::algorithms::quantization {
 namespace {
 
 using testing::ModelBuilder;
-
-class VectorDataset : public data::Dataset {
- public:
-  explicit VectorDataset(std::vector<data::Sample> items, bool known_length = true)
-      : items_(std::move(items)), known_length_(known_length) {}
-  int64_t Length() const override {
-    return known_length_ ? static_cast<int64_t>(items_.size()) : -1;
-  }
-  int64_t BatchSize() const override { return 0; }
-  data::Sample GetItem(int64_t index) override {
-    ++reads;
-    if (index >= static_cast<int64_t>(items_.size())) {
-      Fail(ErrorCode::kNotFound, "item " + std::to_string(index) + " is past the end");
-    }
-    return items_[static_cast<size_t>(index)];
-  }
-  int reads = 0;
-
- private:
-  std::vector<data::Sample> items_;
-  bool known_length_;
-};
+using testing::VectorDataset;
 
 data::Sample Item(const std::vector<float>& values, std::vector<int64_t> dims = {1, 2, 3},
                   const std::string& name = "x") {

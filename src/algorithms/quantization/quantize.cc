@@ -69,20 +69,6 @@ std::vector<std::string> QuantizerSuffixes(const std::vector<PlacedQuantizer>& p
   return suffixes;
 }
 
-const char* KindName(InsertionKind kind) {
-  switch (kind) {
-    case InsertionKind::kWeight:
-      return "weight";
-    case InsertionKind::kPreLayer:
-      return "pre_layer";
-    case InsertionKind::kPostLayer:
-      return "post_layer";
-    case InsertionKind::kModelInput:
-      return "model_input";
-  }
-  return "unknown";
-}
-
 const char* PresetName(Preset preset) {
   return preset == Preset::kMixed ? "mixed" : "performance";
 }
@@ -144,7 +130,7 @@ std::string QuantizeReport::ToJson() const {
     cJSON* item = cJSON_CreateObject();
     cJSON_AddItemToArray(list, item);
     cJSON_AddStringToObject(item, "tensor", q.spec.point.tensor.c_str());
-    cJSON_AddStringToObject(item, "kind", KindName(q.spec.point.kind));
+    cJSON_AddStringToObject(item, "kind", InsertionKindName(q.spec.point.kind));
     cJSON_AddStringToObject(item, "node", q.spec.point.node.c_str());
     cJSON_AddNumberToObject(item, "port", q.spec.point.port);
     cJSON_AddBoolToObject(item, "is_weight", q.spec.is_weight);

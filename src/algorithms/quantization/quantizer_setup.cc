@@ -29,20 +29,6 @@ void Append(cJSON* array, cJSON* item) {
   }
 }
 
-const char* KindName(InsertionKind kind) {
-  switch (kind) {
-    case InsertionKind::kWeight:
-      return "weight";
-    case InsertionKind::kPreLayer:
-      return "pre_layer";
-    case InsertionKind::kPostLayer:
-      return "post_layer";
-    case InsertionKind::kModelInput:
-      return "model_input";
-  }
-  return "post_layer";
-}
-
 cJSON* StringArray(const std::vector<std::string>& items) {
   cJSON* array = Checked(cJSON_CreateArray());
   for (const std::string& item : items) Append(array, Checked(cJSON_CreateString(item.c_str())));
@@ -64,7 +50,7 @@ std::string QuantizationSetup::ToJson() const {
     cJSON* q = Checked(cJSON_CreateObject());
     Append(quantizer_array, q);
     Checked(cJSON_AddNumberToObject(q, "id", spec.id));
-    Checked(cJSON_AddStringToObject(q, "kind", KindName(spec.point.kind)));
+    Checked(cJSON_AddStringToObject(q, "kind", InsertionKindName(spec.point.kind)));
     Checked(cJSON_AddStringToObject(q, "tensor", spec.point.tensor.c_str()));
     Checked(cJSON_AddStringToObject(q, "node", spec.point.node.c_str()));
     Checked(cJSON_AddNumberToObject(q, "port", spec.point.port));
@@ -106,6 +92,20 @@ std::string QuantizationSetup::ToJson() const {
   std::string text(printed);
   cJSON_free(printed);
   return text;
+}
+
+const char* InsertionKindName(InsertionKind kind) {
+  switch (kind) {
+    case InsertionKind::kWeight:
+      return "weight";
+    case InsertionKind::kPreLayer:
+      return "pre_layer";
+    case InsertionKind::kPostLayer:
+      return "post_layer";
+    case InsertionKind::kModelInput:
+      return "model_input";
+  }
+  return "post_layer";
 }
 
 }  // namespace nncf::algorithms::quantization

@@ -28,6 +28,9 @@ enum class InsertionKind {
   kModelInput,  // a graph input (rewires every consumer)
 };
 
+// "weight", "pre_layer", "post_layer", "model_input" (plan and report JSON).
+const char* InsertionKindName(InsertionKind kind);
+
 struct InsertionPoint {
   InsertionKind kind = InsertionKind::kPostLayer;
   std::string tensor;  // the quantized value (NNCF's E: names become QuantizeLinear_<E>_<k>)
