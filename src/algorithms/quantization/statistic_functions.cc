@@ -183,12 +183,12 @@ RunSummary SummarizeRun(const float* data, int64_t length, Reduction reduction) 
     summary.value = run.cast<double>().sum();
     return summary;
   }
-  // numpy's min/max propagate NaN; Eigen's do not, so look for one first.
-  summary.nan = run.isNaN().any();
-  if (summary.nan) return summary;
-  summary.value = reduction == Reduction::kMin   ? run.minCoeff()
-                  : reduction == Reduction::kMax ? run.maxCoeff()
-                                                 : run.abs().maxCoeff();
+  // numpy's min/max propagate NaN: so do these (one vectorized pass).
+  const float extreme = reduction == Reduction::kMin   ? run.minCoeff<Eigen::PropagateNaN>()
+                        : reduction == Reduction::kMax ? run.maxCoeff<Eigen::PropagateNaN>()
+                                                       : run.abs().maxCoeff<Eigen::PropagateNaN>();
+  summary.nan = std::isnan(extreme);
+  summary.value = extreme;
   return summary;
 }
 
@@ -232,7 +232,31 @@ bool ReduceFloatsKeepingAxes(const float* values, const std::vector<int64_t>& di
     }
   }
   const int64_t blocks = count / inner;
-  if (out_size == 1) {
+  if (inner == 1 && out_size > 1) {
+    // The kept axes are the trailing ones (a channels-last channel axis): column reductions of
+    // a [rows, out_size] row-major matrix, vectorized across the channels.
+    using RowMajor = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMajor> rows(values, static_cast<Eigen::Index>(blocks / out_size),
+                                          static_cast<Eigen::Index>(out_size));
+    if (reduction == Reduction::kMean) {
+      const Eigen::ArrayXXd sums = rows.cast<double>().colwise().sum();
+      for (int64_t c = 0; c < out_size; ++c) (*result)[static_cast<size_t>(c)] = sums(0, c);
+    } else {
+      const auto nan = rows.isNaN().colwise().any();
+      Eigen::ArrayXXf extreme;
+      if (reduction == Reduction::kMin) {
+        extreme = rows.colwise().minCoeff();
+      } else if (reduction == Reduction::kMax) {
+        extreme = rows.colwise().maxCoeff();
+      } else {
+        extreme = rows.abs().colwise().maxCoeff();
+      }
+      for (int64_t c = 0; c < out_size; ++c) {
+        (*result)[static_cast<size_t>(c)] = nan(0, c) ? std::numeric_limits<double>::quiet_NaN()
+                                                      : static_cast<double>(extreme(0, c));
+      }
+    }
+  } else if (out_size == 1) {
     // Per-tensor: every element feeds one slot; summarize fixed chunks in parallel, combine in
     // order.
     const int64_t chunks = (count + kRunChunk - 1) / kRunChunk;

@@ -49,6 +49,45 @@ std::vector<double> ToDoubles(const ir::Tensor& tensor) {
 }
 
 // Aggregation state of one request.
+// The physical dims of a channels-last value ([N, spatial..., C] for logical [N, C, spatial...])
+// and its kept axes mapped onto them. False when the mapping changes their order (the reduced
+// row would come out transposed).
+bool MapToChannelsLast(const std::vector<int64_t>& dims, const std::vector<int64_t>& kept,
+                       std::vector<int64_t>* physical_dims, std::vector<int64_t>* physical_kept) {
+  const int64_t rank = static_cast<int64_t>(dims.size());
+  *physical_dims = dims;
+  *physical_kept = kept;
+  if (rank < 3) return true;
+  physical_dims->assign(dims.begin(), dims.end());
+  physical_dims->erase(physical_dims->begin() + 1);
+  physical_dims->push_back(dims[1]);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const int64_t axis = kept[i];
+    (*physical_kept)[i] = axis == 0 ? 0 : axis == 1 ? rank - 1 : axis - 1;
+  }
+  return std::is_sorted(physical_kept->begin(), physical_kept->end());
+}
+
+// A plain (row-major [N, C, spatial...]) copy of a float value stored channels-last.
+ir::Tensor PlainFromChannelsLast(const ir::Tensor& value) {
+  const int64_t rank = static_cast<int64_t>(value.dims.size());
+  if (value.dtype != ir::DType::kFloat || rank < 3) return value;
+  const int64_t n = value.dims[0], c = value.dims[1];
+  int64_t spatial = 1;
+  for (int64_t axis = 2; axis < rank; ++axis) spatial *= value.dims[static_cast<size_t>(axis)];
+  std::vector<float> plain(static_cast<size_t>(n * c * spatial));
+  const float* src = value.DataAs<float>();
+  for (int64_t b = 0; b < n; ++b) {
+    for (int64_t p = 0; p < spatial; ++p) {
+      const float* row = src + (b * spatial + p) * c;
+      for (int64_t k = 0; k < c; ++k)
+        plain[static_cast<size_t>((b * c + k) * spatial + p)] = row[k];
+    }
+  }
+  return ir::Tensor::FromBytes(value.name, value.dtype, value.dims, plain.data(),
+                               plain.size() * sizeof(float));
+}
+
 struct RequestState {
   StatisticRequest request;
   bool on_initializer = false;
@@ -103,9 +142,20 @@ struct RequestState {
     ++samples;
   }
 
-  // One item's value of the requested tensor.
-  void Process(const ir::Tensor& tensor) {
+  // One item's value of the requested tensor; `channels_last`: a float value whose elements the
+  // executor stored [N, spatial..., C] (dims stay logical). The common reductions read it in
+  // place with the axes mapped; everything else reads a plain copy.
+  void Process(const ir::Tensor& tensor, bool channels_last = false) {
     if (items_seen >= limit) return;
+    if (channels_last) {
+      const bool layout_free =
+          request.reduction == Reduction::kShape ||
+          (request.aggregation == Aggregation::kHistogram && !request.clipping_value);
+      if (!layout_free && !ReducesInPlace(tensor)) {
+        Process(PlainFromChannelsLast(tensor), false);
+        return;
+      }
+    }
     if (request.reduction == Reduction::kRaw && request.aggregation != Aggregation::kHistogram) {
       raw.push_back(tensor);
       ++items_seen;
@@ -144,8 +194,11 @@ struct RequestState {
     const std::vector<int64_t> kept = ResolveKeptAxes(keep, rank, Label().c_str());
     const double quantile = request.quantile;
     std::vector<double> reduced;
-    if (!float_fast_path || !ReduceFloatsKeepingAxes(tensor.DataAs<float>(), tensor.dims, kept,
-                                                     request.reduction, &reduced, num_threads)) {
+    std::vector<int64_t> physical_dims = tensor.dims, physical_kept = kept;
+    if (channels_last) MapToChannelsLast(tensor.dims, kept, &physical_dims, &physical_kept);
+    if (!float_fast_path ||
+        !ReduceFloatsKeepingAxes(tensor.DataAs<float>(), physical_dims, physical_kept,
+                                 request.reduction, &reduced, num_threads)) {
       if (values.empty()) values = ToDoubles(tensor);
       reduced = ReduceKeepingAxes(values, tensor.dims, kept, request.reduction, quantile);
     }
@@ -171,6 +224,26 @@ struct RequestState {
       AddRow(std::vector<double>(first, first + static_cast<std::ptrdiff_t>(row_size)));
     }
     ++items_seen;
+  }
+
+  // Whether a channels-last value can be reduced without a plain copy: a float streaming
+  // reduction whose kept axes keep their order and stay one contiguous run once mapped.
+  bool ReducesInPlace(const ir::Tensor& tensor) const {
+    const bool streaming =
+        request.reduction == Reduction::kMin || request.reduction == Reduction::kMax ||
+        request.reduction == Reduction::kAbsMax || request.reduction == Reduction::kMean;
+    if (!streaming || tensor.dtype != ir::DType::kFloat || request.clipping_value ||
+        request.aggregation == Aggregation::kHistogram) {
+      return false;
+    }
+    std::vector<int64_t> keep = request.keep_axes;
+    if (request.batchwise) keep.push_back(0);
+    const int64_t rank = static_cast<int64_t>(tensor.dims.size());
+    const std::vector<int64_t> kept = ResolveKeptAxes(keep, rank, Label().c_str());
+    std::vector<int64_t> dims, mapped;
+    if (!MapToChannelsLast(tensor.dims, kept, &dims, &mapped)) return false;
+    return mapped.empty() ||
+           mapped.back() - mapped.front() + 1 == static_cast<int64_t>(mapped.size());
   }
 
   void Finish() {
@@ -250,6 +323,11 @@ class RequestObserver : public exec::ValueObserver {
   void Observe(const std::string& value_name, const ir::Tensor& value) override {
     std::lock_guard<std::mutex> lock(mutex_);
     for (RequestState* state : by_tensor_.at(value_name)) state->Process(value);
+  }
+  bool AcceptsChannelsLast() const override { return true; }
+  void ObserveChannelsLast(const std::string& value_name, const ir::Tensor& value) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (RequestState* state : by_tensor_.at(value_name)) state->Process(value, true);
   }
 
  private:

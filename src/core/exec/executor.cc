@@ -52,10 +52,12 @@ struct GraphPlan {
   std::vector<int> outer_slots;  // names resolved from enclosing scopes at run time
   std::vector<Step> steps;
   // The same computation with Conv(+Add)(+Relu) chains fused (empty when nothing fuses). Values
-  // in hidden_slots are not produced by it, or are channels-last: it runs only when no observer
-  // wants one of them.
+  // in hidden_slots are not produced by it, and values marked in channels_last are stored
+  // channels-last by it: it runs only when no observer wants a hidden value, nor a channels-last
+  // one unless the observer accepts that layout.
   std::vector<Step> fused_steps;
   std::vector<int> hidden_slots;
+  std::vector<bool> channels_last;  // per slot, in the fused plan
 
   int AddSlot(const std::string& name, SlotKind kind) {
     const int slot = static_cast<int>(slot_names.size());
@@ -360,12 +362,14 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
   }
   std::vector<bool> kept(slots, false);
   for (int slot : plan.output_slots) kept[slot] = true;
+  // Observed values are never folded inside a fused step (they may be stored channels-last).
+  std::vector<bool> watched(slots, false);
   for (const std::string& name : observed) {
     const auto it = plan.slot_of.find(name);
-    if (it != plan.slot_of.end()) kept[it->second] = true;
+    if (it != plan.slot_of.end()) watched[it->second] = true;
   }
   auto single_reader = [&](int slot) {
-    return !kept[slot] && readers[slot].size() == 1 ? readers[slot][0] : -1;
+    return !kept[slot] && !watched[slot] && readers[slot].size() == 1 ? readers[slot][0] : -1;
   };
 
   struct Group {
@@ -438,7 +442,6 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
       }
     }
     channels_last[slot] = ok;
-    if (ok) hidden.push_back(slot);
   }
 
   for (size_t s = 0; s < steps.size(); ++s) {
@@ -477,6 +480,7 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
   std::sort(hidden.begin(), hidden.end());
   hidden.erase(std::unique(hidden.begin(), hidden.end()), hidden.end());
   plan.hidden_slots = std::move(hidden);
+  plan.channels_last = std::move(channels_last);
 }
 
 // Values of one running graph; `parent` is the frame of the enclosing graph for subgraphs.
@@ -543,7 +547,9 @@ class ExecState {
   void RunFrame(Frame& frame, ValueObserver* observer) const {
     RunSteps(frame, frame.plan.steps, observer);
   }
-  void RunSteps(Frame& frame, const std::vector<Step>& steps, ValueObserver* observer) const;
+  // `channels_last` (per slot, or null) marks values the steps store channels-last.
+  void RunSteps(Frame& frame, const std::vector<Step>& steps, ValueObserver* observer,
+                const std::vector<bool>* channels_last = nullptr) const;
 
   const ir::Model* model = nullptr;
   int num_threads = 1;
@@ -566,8 +572,8 @@ class FrameRunner final : public SubgraphRunner {
   const Frame& frame_;
 };
 
-void ExecState::RunSteps(Frame& frame, const std::vector<Step>& steps,
-                         ValueObserver* observer) const {
+void ExecState::RunSteps(Frame& frame, const std::vector<Step>& steps, ValueObserver* observer,
+                         const std::vector<bool>* channels_last) const {
   const GraphPlan& plan = frame.plan;
   FrameRunner runner(*this, frame);
   RunContext context;
@@ -608,7 +614,11 @@ void ExecState::RunSteps(Frame& frame, const std::vector<Step>& steps,
       frame.owned[slot] = std::move(value);
       frame.values[slot] = &frame.owned[slot];
       if (observer != nullptr && observer->Wants(plan.slot_names[slot])) {
-        observer->Observe(plan.slot_names[slot], frame.owned[slot]);
+        if (channels_last != nullptr && (*channels_last)[slot]) {
+          observer->ObserveChannelsLast(plan.slot_names[slot], frame.owned[slot]);
+        } else {
+          observer->Observe(plan.slot_names[slot], frame.owned[slot]);
+        }
       }
     }
     for (int slot : step.release) {
@@ -771,8 +781,18 @@ NamedTensors Executor::Run(const NamedTensors& feeds, ValueObserver* observer) c
         break;
       }
     }
+    for (size_t slot = 0; fused && slot < plan.channels_last.size(); ++slot) {
+      if (plan.channels_last[slot] && !observer->AcceptsChannelsLast() &&
+          observer->Wants(plan.slot_names[slot])) {
+        fused = false;
+      }
+    }
   }
-  plan_->RunSteps(frame, fused ? plan.fused_steps : plan.steps, observer);
+  if (fused) {
+    plan_->RunSteps(frame, plan.fused_steps, observer, &plan.channels_last);
+  } else {
+    plan_->RunSteps(frame, plan.steps, observer);
+  }
   NamedTensors results;
   results.reserve(plan.output_slots.size());
   for (size_t i = 0; i < plan.output_slots.size(); ++i) {

@@ -22,9 +22,10 @@ struct ExecutorOptions {
   std::vector<std::string> inputs;
   // Values to return. Empty = the graph outputs.
   std::vector<std::string> outputs;
-  // Values an observer will watch. Fusion keeps them as ordinary (NCHW) values instead of
-  // hiding them inside a fused step, so watching them does not cost the fused plan; they are
-  // still released after their last reader. Unknown names are ignored.
+  // Values an observer will watch. Fusion never folds them into the inside of a fused step, so
+  // watching them does not cost the fused plan (they may still be stored channels-last, see
+  // ValueObserver::AcceptsChannelsLast); they are released after their last reader as usual.
+  // Unknown names are ignored.
   std::vector<std::string> observed;
 };
 
@@ -35,6 +36,14 @@ class ValueObserver {
   virtual bool Wants(const std::string& value_name) const = 0;
   // Called on the running thread right after the value is computed (or fed).
   virtual void Observe(const std::string& value_name, const ir::Tensor& value) = 0;
+  // Observers that can read a float value stored channels-last (dims stay logical, [N, C, ...],
+  // elements are laid out [N, ..., C]) return true, and then get such values through
+  // ObserveChannelsLast instead of making the executor give up its fused plan.
+  virtual bool AcceptsChannelsLast() const { return false; }
+  virtual void ObserveChannelsLast(const std::string& value_name, const ir::Tensor& value) {
+    (void)value_name;
+    (void)value;
+  }
 };
 
 using NamedTensors = std::vector<std::pair<std::string, ir::Tensor>>;
