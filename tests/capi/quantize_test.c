@@ -363,10 +363,47 @@ static void test_bad_input(void) {
   nncf_model_free(model);
 }
 
+/* FP8 (NNCF refuses it on ONNX): float8e4m3fn Q/DQ pairs at opset 19, only with the opset change
+ * allowed; the model stays close to float. */
+static void test_fp8(void) {
+  nncf_model* model = load(MLP_MODEL);
+  struct source src = good_source(8);
+  nncf_dataset* dataset = make_dataset(&src);
+  nncf_quantize_params params;
+  nncf_model* quantized = NULL;
+  nncf_blob* report = NULL;
+  char* text;
+  float want[BATCH * CLASSES], got[BATCH * CLASSES];
+  double max_want = 0, max_diff = 0;
+  size_t i;
+  NNCF_QUANTIZE_PARAMS_INIT(&params);
+  params.subset_size = 8;
+  params.mode = NNCF_QUANTIZATION_MODE_FP8_E4M3;
+  expect_failure(model, dataset, &params, NNCF_ERR_VERSION_MISMATCH, "opset 19", __LINE__);
+  params.allow_opset_upgrade = 1;
+  CHECK_OK(nncf_quantize(model, dataset, &params, &quantized, &report));
+  text = blob_text(report);
+  CHECK(check_contains(text, "\"dtype\":\"float8e4m3fn\""));
+  CHECK(check_contains(text, "\"after\":19"));
+  free(text);
+  infer(model, 7, want);
+  infer(quantized, 7, got);
+  for (i = 0; i < BATCH * CLASSES; ++i) {
+    if (absolute(want[i]) > max_want) max_want = absolute(want[i]);
+    if (absolute(got[i] - want[i]) > max_diff) max_diff = absolute(got[i] - want[i]);
+  }
+  CHECK(max_diff > 0);
+  CHECK(max_diff < 0.1 * max_want);
+  nncf_model_free(quantized);
+  nncf_dataset_free(dataset);
+  nncf_model_free(model);
+}
+
 int main(void) {
   test_defaults_and_names();
   test_quantize_mlp();
   test_plan();
   test_bad_input();
+  test_fp8();
   return check_finish();
 }
