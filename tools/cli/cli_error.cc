@@ -31,12 +31,25 @@ const char* ExitCodeHelp() {
          "config,\n4 unsupported, 5 file i/o, 6 cancelled (Ctrl-C), 7 data callback failed.";
 }
 
+namespace {
+
+[[noreturn]] void Throw(nncf_status* status, const std::string& what, int exit_code) {
+  std::string message =
+      what + ": " + nncf_code_string(nncf_status_code(status)) + ": " + nncf_status_message(status);
+  nncf_status_free(status);
+  throw CliError(exit_code, message);
+}
+
+}  // namespace
+
 void Check(nncf_status* status, const std::string& what) {
+  if (status != nullptr) Throw(status, what, ExitCodeFor(nncf_status_code(status)));
+}
+
+void CheckWrite(nncf_status* status, const std::string& what) {
   if (status == nullptr) return;
   const nncf_code code = nncf_status_code(status);
-  std::string message = what + ": " + nncf_code_string(code) + ": " + nncf_status_message(status);
-  nncf_status_free(status);
-  throw CliError(ExitCodeFor(code), message);
+  Throw(status, what, code == NNCF_ERR_NOT_FOUND ? kExitIo : ExitCodeFor(code));
 }
 
 }  // namespace nncf_cli

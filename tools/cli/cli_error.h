@@ -39,5 +39,7 @@ class CliError : public std::runtime_error {
 
 // Throws CliError when status is not NULL (freeing it): "<what>: NNCF_ERR_X: <message>".
 void Check(nncf_status* status, const std::string& what);
+// Check for calls that write files: NNCF_ERR_NOT_FOUND (a missing directory) is an i/o error.
+void CheckWrite(nncf_status* status, const std::string& what);
 
 }  // namespace nncf_cli

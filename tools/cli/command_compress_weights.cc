@@ -55,9 +55,9 @@ void RunCompress(CompressOptions& options, const GlobalOptions& global) {
   params.progress_user_data = &progress;
 
   nncf_blob* raw_report = nullptr;
-  Check(nncf_compress_weights_file(options.model.c_str(), options.out.c_str(), nullptr, &params,
-                                   nullptr, &raw_report),
-        "compressing the weights of '" + options.model + "'");
+  CheckWrite(nncf_compress_weights_file(options.model.c_str(), options.out.c_str(), nullptr,
+                                        &params, nullptr, &raw_report),
+             "compressing the weights of '" + options.model + "'");
   progress.Finish();
   BlobPtr report(raw_report);
   const std::string report_text = BlobText(report.get());

@@ -164,9 +164,12 @@ Command AddInferCommand(CLI::App& app, const GlobalOptions&) {
       ->add_option("--batch", options->batch,
                    "Rows per run when --data is a single file (0: the whole file in one run)")
       ->capture_default_str();
-  command->add_option("--output", options->outputs,
-                      "Output to compute (repeatable; default: "
-                      "the graph outputs)");
+  command
+      ->add_option("--output", options->outputs,
+                   "Output to compute (repeatable or comma-separated; default: the graph outputs)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_option("--save", options->save, "Write every output as DIR/<name>.npy");
   command->add_option("--show", options->show, "Values printed per output")->capture_default_str();
   command->add_option("--threads", options->threads, "Worker threads (0: one per core)")

@@ -12,12 +12,19 @@ namespace nncf_cli {
 
 void IgnoredScopeOptions::AddTo(CLI::App* command) {
   command->add_option("--ignored-names", names_, "Node names to leave alone (exact match)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command
       ->add_option("--ignored-patterns", patterns_,
                    "ECMAScript regexes matched at the start of node names")
-      ->delimiter(',');
-  command->add_option("--ignored-types", types_, "Op types to leave alone")->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  command->add_option("--ignored-types", types_, "Op types to leave alone")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_flag("--no-validate-ignored", no_validate_,
                     "Accept ignored-scope rules that match nothing (else exit code 2)");
 }
@@ -91,7 +98,7 @@ ModelPtr LoadModel(const std::string& path) {
 }
 
 void SaveModel(const nncf_model* model, const std::string& path) {
-  Check(nncf_model_save_file(model, path.c_str(), nullptr), "saving '" + path + "'");
+  CheckWrite(nncf_model_save_file(model, path.c_str(), nullptr), "saving '" + path + "'");
 }
 
 double NowSeconds() {

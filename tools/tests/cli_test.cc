@@ -298,6 +298,26 @@ TEST_F(CliTest, CompressWeightsWritesALoadableModelAndGraph) {
   EXPECT_EQ(Run({"infer", Path("c.onnx"), "--data", Path("one.npy")}).exit_code, 0);
 }
 
+// Repeatable options before the positionals must not swallow them; intermediate outputs with
+// '/' in their names are saved under file-safe names.
+TEST_F(CliTest, RepeatedOptionsAndIntermediateOutputs) {
+  WriteFile(Path("two.npy"), NpyBytes({2, 1, 28, 28}, Images(2, 6), false));
+  RunResult infer =
+      Run({"infer", "--output", "logits", "--output", "/classifier/classifier.1/Gemm_output_0",
+           kModel, "--data", Path("two.npy"), "--save", Path("inter"), "--show", "2"});
+  ASSERT_EQ(infer.exit_code, 0) << infer.err;
+  EXPECT_NE(infer.out.find("logits  float  [2, 10]"), std::string::npos) << infer.out;
+  EXPECT_NE(infer.out.find("Gemm_output_0  float  [2, 128]"), std::string::npos) << infer.out;
+  EXPECT_TRUE(fs::exists(Path("inter/_classifier_classifier.1_Gemm_output_0.npy")));
+  RunResult quantize =
+      Run({"-q", "quantize", "--ignored-types", "Gemm", "--ignored-types", "MaxPool", kModel,
+           Path("ignored.onnx"), "--data", Path("two.npy"), "--json"});
+  ASSERT_EQ(quantize.exit_code, 0) << quantize.err;
+  // Only the three Conv layers keep their weight and input quantizers.
+  EXPECT_EQ(Number(Parse(quantize.out).get(), "quantizers"), 6);
+  EXPECT_EQ(Run({"infer", "--output", "nosuch", kModel, "--data", Path("two.npy")}).exit_code, 2);
+}
+
 TEST_F(CliTest, ExitCodesByErrorClass) {
   WriteFile(Path("e.npy"), NpyBytes({2, 1, 28, 28}, Images(2, 4), false));
   const std::string data = Path("e.npy");
