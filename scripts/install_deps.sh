@@ -6,7 +6,8 @@ profile="${1:-build}"
 
 pkgs=(cmake g++ make pkg-config ccache
       libonnx-dev libprotobuf-dev protobuf-compiler libdnnl-dev libeigen3-dev libcjson-dev
-      zlib1g-dev dataset-fashion-mnist)  # the examples read the real Fashion-MNIST .gz files
+      zlib1g-dev dataset-fashion-mnist  # the examples read the real Fashion-MNIST .gz files
+      libcli11-dev libzip-dev)  # the nncf tool: argument parsing, .npz archives
 if [[ "$profile" == "test" ]]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libonnx-testdata binutils file)
   pkgs+=(python3-numpy)  # the independent numpy reference of the weight quantization
