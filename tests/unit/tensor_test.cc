@@ -210,3 +210,38 @@ TEST(TensorTest, MappedTensorAndAlignment) {
 
 }  // namespace
 }  // namespace nncf::ir
+
+namespace nncf::ir {
+namespace {
+
+TEST(TensorFloatsTest, FromFloatsAndToFloatsRoundTripEveryFloatType) {
+  const std::vector<float> values = {1.5f, -2.25f, 0.0f, 65504.0f, 1e-3f};
+  for (DType dtype : {DType::kFloat, DType::kFloat16, DType::kBFloat16, DType::kDouble}) {
+    const Tensor t = Tensor::FromFloats("t", dtype, {5}, values);
+    EXPECT_EQ(t.dtype, dtype);
+    EXPECT_EQ(t.dims, std::vector<int64_t>{5});
+    const std::vector<float> back = t.ToFloats();
+    ASSERT_EQ(back.size(), values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      // Exact for float and double; the 16-bit types round to their own precision.
+      const float tolerance = dtype == DType::kFloat16    ? 1e-3f * std::fabs(values[i])
+                              : dtype == DType::kBFloat16 ? 8e-3f * std::fabs(values[i])
+                                                          : 0.0f;
+      EXPECT_NEAR(back[i], values[i], tolerance) << DTypeName(dtype) << " element " << i;
+    }
+  }
+  EXPECT_EQ(Tensor::FromFloats("h", DType::kFloat16, {1}, {1.0f}).DataAs<uint16_t>()[0], 0x3C00);
+  const int8_t ints[3] = {-3, 0, 7};
+  EXPECT_EQ(Tensor::FromBytes("i", DType::kInt8, {3}, ints, 3).ToFloats(),
+            (std::vector<float>{-3, 0, 7}));
+  try {
+    Tensor::FromFloats("codes", DType::kInt8, {1}, {1.0f});
+    FAIL() << "int8 accepted as a float type";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(error.what()).find("'codes'"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace nncf::ir

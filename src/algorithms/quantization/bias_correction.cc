@@ -192,7 +192,7 @@ class BiasCorrection final : public BiasCorrectionAlgorithm {
         for (size_t c = 0; c < means.size(); ++c) sums[c] += means[c];
       });
       const std::vector<float> float_output =
-          TensorToFloats(collector.Get(layers_[step.layer].output_mean).value);
+          (collector.Get(layers_[step.layer].output_mean).value).ToFloats();
       if (float_output.size() != sums.size()) {
         Fail(ErrorCode::kInternal, "bias correction of '" + layer.name + "': the working model " +
                                        "gives " + std::to_string(sums.size()) +

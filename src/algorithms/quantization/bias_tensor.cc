@@ -109,7 +109,7 @@ std::optional<BiasValue> ReadBias(const ir::Model& model, const BiasAttr& attr) 
   BiasValue bias;
   if (const ir::Tensor* initializer = graph.FindInitializer(attr.tensor)) {
     if (!IsCorrectableFloat(initializer->dtype)) return std::nullopt;
-    bias.values = TensorToFloats(*initializer);
+    bias.values = (*initializer).ToFloats();
     bias.dims = initializer->dims;
     bias.dtype = initializer->dtype;
     return bias;
@@ -120,7 +120,7 @@ std::optional<BiasValue> ReadBias(const ir::Model& model, const BiasAttr& attr) 
   if (value == nullptr) return std::nullopt;
   if (value->name == "value" && value->t) {
     if (!IsCorrectableFloat(value->t->dtype)) return std::nullopt;
-    bias.values = TensorToFloats(*value->t);
+    bias.values = (*value->t).ToFloats();
     bias.dims = value->t->dims;
     bias.dtype = value->t->dtype;
   } else if (value->name == "value_float" && value->f) {
@@ -141,7 +141,7 @@ void WriteBias(ir::Model& model, const BiasAttr& attr, const BiasValue& value) {
   }
   ir::Graph& graph = *model.graph;
   if (ir::Tensor* initializer = graph.FindInitializer(attr.tensor)) {
-    ir::Tensor updated = FloatsToTensor(attr.tensor, value.dtype, value.dims, value.values);
+    ir::Tensor updated = ir::Tensor::FromFloats(attr.tensor, value.dtype, value.dims, value.values);
     const bool reshaped = updated.dims != initializer->dims;
     // Keep what describes the tensor; its element bytes are new and stored inline.
     updated.doc_string = initializer->doc_string;
@@ -170,8 +170,8 @@ void WriteBias(ir::Model& model, const BiasAttr& attr, const BiasValue& value) {
     // A scalar or vector form that the shift outgrew becomes a tensor value.
     *attribute = ir::Attribute::TensorValue(
         "value",
-        FloatsToTensor(attribute->name == "value" && attribute->t ? attribute->t->name : "", dtype,
-                       value.dims, value.values));
+        ir::Tensor::FromFloats(attribute->name == "value" && attribute->t ? attribute->t->name : "",
+                               dtype, value.dims, value.values));
   }
   UpdateDeclaredShape(graph.value_info, attr.tensor, value.dims);
   UpdateDeclaredShape(graph.outputs, attr.tensor, value.dims);

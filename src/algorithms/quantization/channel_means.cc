@@ -35,69 +35,8 @@ bool IsCorrectableFloat(ir::DType dtype) {
          dtype == ir::DType::kBFloat16 || dtype == ir::DType::kDouble;
 }
 
-std::vector<float> TensorToFloats(const ir::Tensor& tensor) {
-  const int64_t count = tensor.NumElements();
-  std::vector<float> values(static_cast<size_t>(count));
-  switch (tensor.dtype) {
-    case ir::DType::kFloat:
-      if (count > 0) std::memcpy(values.data(), tensor.bytes(), values.size() * sizeof(float));
-      break;
-    case ir::DType::kFloat16: {
-      const uint16_t* bits = tensor.DataAs<uint16_t>();
-      for (int64_t i = 0; i < count; ++i) values[static_cast<size_t>(i)] = ir::HalfToFloat(bits[i]);
-      break;
-    }
-    case ir::DType::kBFloat16: {
-      const uint16_t* bits = tensor.DataAs<uint16_t>();
-      for (int64_t i = 0; i < count; ++i) {
-        values[static_cast<size_t>(i)] = ir::BFloat16ToFloat(bits[i]);
-      }
-      break;
-    }
-    case ir::DType::kDouble: {
-      const double* data = tensor.DataAs<double>();
-      for (int64_t i = 0; i < count; ++i)
-        values[static_cast<size_t>(i)] = static_cast<float>(data[i]);
-      break;
-    }
-    default:
-      Fail(ErrorCode::kUnsupported, "tensor '" + tensor.name + "' has element type " +
-                                        ir::DTypeName(tensor.dtype) +
-                                        "; bias correction reads float, float16, bfloat16, double");
-  }
-  return values;
-}
-
-ir::Tensor FloatsToTensor(const std::string& name, ir::DType dtype, std::vector<int64_t> dims,
-                          const std::vector<float>& values) {
-  switch (dtype) {
-    case ir::DType::kFloat:
-      return ir::Tensor::FromBytes(name, dtype, std::move(dims), values.data(),
-                                   values.size() * sizeof(float));
-    case ir::DType::kFloat16:
-    case ir::DType::kBFloat16: {
-      std::vector<uint16_t> bits(values.size());
-      for (size_t i = 0; i < values.size(); ++i) {
-        bits[i] = dtype == ir::DType::kFloat16 ? ir::FloatToHalf(values[i])
-                                               : ir::FloatToBFloat16(values[i]);
-      }
-      return ir::Tensor::FromBytes(name, dtype, std::move(dims), bits.data(),
-                                   bits.size() * sizeof(uint16_t));
-    }
-    case ir::DType::kDouble: {
-      std::vector<double> data(values.begin(), values.end());
-      return ir::Tensor::FromBytes(name, dtype, std::move(dims), data.data(),
-                                   data.size() * sizeof(double));
-    }
-    default:
-      Fail(ErrorCode::kUnsupported,
-           "cannot write tensor '" + name + "' as " + ir::DTypeName(dtype) +
-               "; bias correction writes float, float16, bfloat16, double");
-  }
-}
-
 std::vector<float> MeanPerChannel(const ir::Tensor& tensor, int64_t channel_axis) {
-  const std::vector<float> values = TensorToFloats(tensor);
+  const std::vector<float> values = tensor.ToFloats();
   if (tensor.dims.empty()) return values;
   const int64_t axis = ResolveAxis(channel_axis, tensor.dims.size(), "'" + tensor.name + "'");
   const int64_t channels = tensor.dims[static_cast<size_t>(axis)];
@@ -139,7 +78,7 @@ ir::Tensor ChannelBlob(const std::string& name, ir::DType dtype, const std::vect
       for (int64_t i = 0; i < inner; ++i) row[i] = means[static_cast<size_t>(c)];
     }
   }
-  return FloatsToTensor(name, dtype, shape, values);
+  return ir::Tensor::FromFloats(name, dtype, shape, values);
 }
 
 }  // namespace nncf::algorithms::quantization

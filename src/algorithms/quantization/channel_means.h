@@ -15,12 +15,6 @@ namespace nncf::algorithms::quantization {
 // True for the element types bias correction reads and writes: fp32, fp16, bf16, fp64.
 bool IsCorrectableFloat(ir::DType dtype);
 
-// Elements as floats; throws kUnsupported for other element types (naming the tensor).
-std::vector<float> TensorToFloats(const ir::Tensor& tensor);
-// A tensor of `dtype` (IsCorrectableFloat) holding `values` rounded to it.
-ir::Tensor FloatsToTensor(const std::string& name, ir::DType dtype, std::vector<int64_t> dims,
-                          const std::vector<float>& values);
-
 // Mean over every axis except `channel_axis` (negative counts from the end), accumulated in
 // double; a rank-0 tensor gives its single value. The same reduction the statistics collector
 // does with keep_axes = {channel_axis}. Throws kInvalidArgument for an axis outside the rank.

@@ -153,7 +153,7 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     if (input_mean.items_seen == 0) return std::nullopt;
     std::optional<BiasValue> bias = ReadBias(quantized, layer.bias);
     if (!bias) return std::nullopt;
-    const std::vector<float> means = TensorToFloats(input_mean.value);
+    const std::vector<float> means = input_mean.value.ToFloats();
     const int64_t* dims = input_shape.value.DataAs<int64_t>();
     const std::vector<int64_t> shape(dims, dims + input_shape.value.NumElements());
     Job job;

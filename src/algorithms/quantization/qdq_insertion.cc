@@ -240,15 +240,7 @@ ir::Tensor MakeScale(const std::string& name, DType dtype, bool per_axis,
                      const std::vector<float>& values) {
   std::vector<int64_t> dims;
   if (per_axis) dims.push_back(static_cast<int64_t>(values.size()));
-  if (dtype == DType::kFloat) {
-    return ir::Tensor::FromBytes(name, dtype, dims, values.data(), values.size() * sizeof(float));
-  }
-  std::vector<uint16_t> bits(values.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    bits[i] =
-        dtype == DType::kFloat16 ? ir::FloatToHalf(values[i]) : ir::FloatToBFloat16(values[i]);
-  }
-  return ir::Tensor::FromBytes(name, dtype, dims, bits.data(), bits.size() * sizeof(uint16_t));
+  return ir::Tensor::FromFloats(name, dtype, std::move(dims), values);
 }
 
 ir::Tensor MakeZeroPoint(const std::string& name, DType dtype, bool per_axis, size_t count,

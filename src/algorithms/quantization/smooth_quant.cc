@@ -99,45 +99,9 @@ size_t ResolveAxis(int axis, size_t rank) {
   return static_cast<size_t>(axis < 0 ? axis + static_cast<int>(rank) : axis);
 }
 
-std::vector<float> ReadFloats(const ir::Tensor& tensor) {
-  std::vector<float> values(static_cast<size_t>(tensor.NumElements()));
-  for (size_t i = 0; i < values.size(); ++i) {
-    values[i] = static_cast<float>(tensor.GetAsDouble(static_cast<int64_t>(i)));
-  }
-  return values;
-}
-
-// `values` (float32 results) stored as `dtype`, which IsSmoothableFloat accepts.
-ir::Tensor MakeTensor(const std::string& name, ir::DType dtype, std::vector<int64_t> dims,
-                      const std::vector<float>& values) {
-  switch (dtype) {
-    case ir::DType::kFloat:
-      return ir::Tensor::FromBytes(name, dtype, std::move(dims), values.data(),
-                                   values.size() * sizeof(float));
-    case ir::DType::kDouble: {
-      std::vector<double> wide(values.begin(), values.end());
-      return ir::Tensor::FromBytes(name, dtype, std::move(dims), wide.data(),
-                                   wide.size() * sizeof(double));
-    }
-    case ir::DType::kFloat16:
-    case ir::DType::kBFloat16: {
-      std::vector<uint16_t> bits(values.size());
-      for (size_t i = 0; i < values.size(); ++i) {
-        bits[i] = dtype == ir::DType::kFloat16 ? ir::FloatToHalf(values[i])
-                                               : ir::FloatToBFloat16(values[i]);
-      }
-      return ir::Tensor::FromBytes(name, dtype, std::move(dims), bits.data(),
-                                   bits.size() * sizeof(uint16_t));
-    }
-    default:
-      Fail(ErrorCode::kInternal, std::string("SmoothQuant: cannot store tensor '") + name +
-                                     "' as " + ir::DTypeName(dtype));
-  }
-}
-
 // Max |W| over every axis but `axis` (one value per input channel).
 std::vector<float> WeightAbsMaxPerChannel(const ir::Tensor& weight, size_t axis) {
-  const std::vector<float> values = ReadFloats(weight);
+  const std::vector<float> values = weight.ToFloats();
   int64_t inner = 1;
   for (size_t d = axis + 1; d < weight.dims.size(); ++d) inner *= weight.dims[d];
   const int64_t channels = weight.dims.empty() ? 1 : weight.dims[axis];
@@ -328,7 +292,7 @@ ir::Model SmoothQuant::Apply(const ir::Model& model, const StatisticsCollector& 
     double best_alpha = 0;
     for (const Candidate* candidate : members) {
       const GraphNode& node = graph_.node(candidate->node);
-      std::vector<float> activation = ReadFloats(collector.Get(candidate->stat_id).value);
+      std::vector<float> activation = (collector.Get(candidate->stat_id).value).ToFloats();
       for (float& a : activation) a = std::max(a, kStatisticFloor);
       const ir::Tensor& weight = *FindWeightStorage(graph, node.weights.front());
       std::vector<float> weight_stat =
@@ -359,11 +323,11 @@ ir::Model SmoothQuant::Apply(const ir::Model& model, const StatisticsCollector& 
       int64_t inner = 1;
       for (size_t d = axis + 1; d < weight.dims.size(); ++d) inner *= weight.dims[d];
       const int64_t channels = static_cast<int64_t>(best_scale.size());
-      std::vector<float> values = ReadFloats(weight);
+      std::vector<float> values = weight.ToFloats();
       for (size_t i = 0; i < values.size(); ++i) {
         values[i] *= best_scale[static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels)];
       }
-      ir::Tensor scaled = MakeTensor(weight.name, weight.dtype, weight.dims, values);
+      ir::Tensor scaled = ir::Tensor::FromFloats(weight.name, weight.dtype, weight.dims, values);
       scaled.doc_string = weight.doc_string;
       weight = std::move(scaled);
       smoothed.nodes.push_back(node.name);
@@ -383,7 +347,7 @@ ir::Model SmoothQuant::Apply(const ir::Model& model, const StatisticsCollector& 
       scale_dims[ResolveAxis(first.act_axis, shape.size())] = static_cast<int64_t>(inverse.size());
     }
     graph.initializers.push_back(
-        MakeTensor(mul_name + "_scale", first.act_dtype, scale_dims, inverse));
+        ir::Tensor::FromFloats(mul_name + "_scale", first.act_dtype, scale_dims, inverse));
 
     ir::Node mul;
     mul.name = mul_name;

@@ -97,38 +97,6 @@ void Validate(const CompressedWeight& w, const WeightSite& site) {
   }
 }
 
-// Float values stored as `dtype`.
-ir::Tensor FloatTensor(std::string name, DType dtype, std::vector<int64_t> dims,
-                       const std::vector<float>& values) {
-  ir::Tensor t = ir::Tensor::Zeros(std::move(name), dtype, std::move(dims));
-  std::vector<uint8_t> bytes(ir::StorageBytes(dtype, static_cast<int64_t>(values.size())));
-  for (size_t i = 0; i < values.size(); ++i) {
-    switch (dtype) {
-      case DType::kFloat:
-        std::memcpy(bytes.data() + 4 * i, &values[i], 4);
-        break;
-      case DType::kDouble: {
-        const double v = values[i];
-        std::memcpy(bytes.data() + 8 * i, &v, 8);
-        break;
-      }
-      case DType::kFloat16: {
-        const uint16_t v = ir::FloatToHalf(values[i]);
-        std::memcpy(bytes.data() + 2 * i, &v, 2);
-        break;
-      }
-      case DType::kBFloat16: {
-        const uint16_t v = ir::FloatToBFloat16(values[i]);
-        std::memcpy(bytes.data() + 2 * i, &v, 2);
-        break;
-      }
-      default:
-        Fail(ErrorCode::kInternal, "FloatTensor: unexpected dtype");
-    }
-  }
-  return ir::Tensor::FromBytes(t.name, dtype, t.dims, bytes.data(), bytes.size());
-}
-
 // One code per element as `dtype` (int8/uint8 one byte each; 4-bit types packed low nibble first).
 ir::Tensor CodeTensor(std::string name, DType dtype, std::vector<int64_t> dims,
                       const std::vector<uint8_t>& codes) {
@@ -236,7 +204,8 @@ WeightEdit IntegerDequantizeLinear(const CompressedWeight& w, const WeightSite& 
     attributes.push_back(ir::Attribute::Int("block_size", w.group_size));
   }
   edit.initializers.push_back(CodeTensor(name + "_quantized", code_dtype, w.shape, w.codes));
-  edit.initializers.push_back(FloatTensor(name + "_scale", scale_dtype, scale_dims, w.scales));
+  edit.initializers.push_back(
+      ir::Tensor::FromFloats(name + "_scale", scale_dtype, scale_dims, w.scales));
   std::vector<std::string> inputs = {name + "_quantized", name + "_scale"};
   if (asym) {
     edit.initializers.push_back(
@@ -265,9 +234,9 @@ WeightEdit LookupDequantize(const CompressedWeight& w, const WeightSite& site) {
   }
   edit.initializers.push_back(
       CodeTensor(name + "_quantized", DType::kUint4, GroupedShape(w), w.codes));
-  edit.initializers.push_back(FloatTensor(name + "_levels", w.float_dtype, {16}, table));
+  edit.initializers.push_back(ir::Tensor::FromFloats(name + "_levels", w.float_dtype, {16}, table));
   edit.initializers.push_back(
-      FloatTensor(name + "_scale", w.float_dtype, GroupedScaleShape(w), w.scales));
+      ir::Tensor::FromFloats(name + "_scale", w.float_dtype, GroupedScaleShape(w), w.scales));
   edit.initializers.push_back(Int64Tensor(name + "_shape", w.shape));
   edit.nodes.push_back(MakeNode("Cast", name + "_Cast", {name + "_quantized"}, {name + "_indices"},
                                 {ir::Attribute::Int("to", static_cast<int64_t>(DType::kInt32))}));
@@ -290,7 +259,7 @@ WeightEdit Float4DequantizeLinear(const CompressedWeight& w, const WeightSite& s
   edit.initializers.push_back(
       CodeTensor(name + "_quantized", DType::kFloat4E2M1, w.shape, w.codes));
   edit.initializers.push_back(
-      FloatTensor(name + "_scale", ScaleDType(w.float_dtype), w.scale_shape, w.scales));
+      ir::Tensor::FromFloats(name + "_scale", ScaleDType(w.float_dtype), w.scale_shape, w.scales));
   const std::string out =
       w.float_dtype == DType::kDouble ? name + "_dequantized_float" : name + "_dequantized";
   edit.nodes.push_back(MakeNode("DequantizeLinear", name + "_DequantizeLinear",
@@ -379,7 +348,8 @@ WeightEdit MatMulNBits(const CompressedWeight& w, const WeightSite& site,
   const std::string& name = site.weight_name;
   edit.initializers.push_back(ir::Tensor::FromBytes(name + "_quantized", DType::kUint8,
                                                     {n, groups, blob}, b.data(), b.size()));
-  edit.initializers.push_back(FloatTensor(name + "_scale", w.float_dtype, {n * groups}, scales));
+  edit.initializers.push_back(
+      ir::Tensor::FromFloats(name + "_scale", w.float_dtype, {n * groups}, scales));
   std::vector<std::string> inputs = {"", name + "_quantized", name + "_scale"};
   if (asym) {
     edit.initializers.push_back(ir::Tensor::FromBytes(name + "_zero_point", DType::kUint8,
@@ -499,8 +469,10 @@ WeightEdit FakeQuantize(const CompressedWeight& w, const WeightSite& site, bool 
     const int64_t rank = std::min<int64_t>(options.lora_rank, std::min(in, out));
     std::vector<float> a, b;
     InitLoraAdapters(w, name, rank, &a, &b);
-    edit.initializers.push_back(FloatTensor(name + "_lora_A", w.float_dtype, {rank, in}, a));
-    edit.initializers.push_back(FloatTensor(name + "_lora_B", w.float_dtype, {out, rank}, b));
+    edit.initializers.push_back(
+        ir::Tensor::FromFloats(name + "_lora_A", w.float_dtype, {rank, in}, a));
+    edit.initializers.push_back(
+        ir::Tensor::FromFloats(name + "_lora_B", w.float_dtype, {out, rank}, b));
     edit.initializers.push_back(Int64Tensor(name + "_lora_shape", w.shape));
     edit.nodes.push_back(MakeNode("MatMul", name + "_lora_MatMul",
                                   {name + "_lora_B", name + "_lora_A"}, {name + "_lora_BA"}));
@@ -523,9 +495,10 @@ WeightEdit FakeQuantize(const CompressedWeight& w, const WeightSite& site, bool 
       asym ? static_cast<float>((1 << bits) - 1) : static_cast<float>((1 << (bits - 1)) - 1);
   const DType t = w.float_dtype;
   edit.initializers.push_back(Int64Tensor(p + "_grouped_shape", GroupedShape(w)));
-  edit.initializers.push_back(FloatTensor(p + "_scale", t, GroupedScaleShape(w), w.scales));
-  edit.initializers.push_back(FloatTensor(p + "_low", t, {}, {low}));
-  edit.initializers.push_back(FloatTensor(p + "_high", t, {}, {high}));
+  edit.initializers.push_back(
+      ir::Tensor::FromFloats(p + "_scale", t, GroupedScaleShape(w), w.scales));
+  edit.initializers.push_back(ir::Tensor::FromFloats(p + "_low", t, {}, {low}));
+  edit.initializers.push_back(ir::Tensor::FromFloats(p + "_high", t, {}, {high}));
   edit.initializers.push_back(Int64Tensor(p + "_shape", w.shape));
   edit.nodes.push_back(MakeNode("Reshape", p + "_Reshape_grouped", {source, p + "_grouped_shape"},
                                 {p + "_grouped"}));
@@ -534,7 +507,7 @@ WeightEdit FakeQuantize(const CompressedWeight& w, const WeightSite& site, bool 
   std::string q = p + "_rounded";
   if (asym) {
     edit.initializers.push_back(
-        FloatTensor(p + "_zero_point", t, GroupedScaleShape(w), ZeroPointsAsFloat(w)));
+        ir::Tensor::FromFloats(p + "_zero_point", t, GroupedScaleShape(w), ZeroPointsAsFloat(w)));
     edit.nodes.push_back(MakeNode("Add", p + "_Add", {q, p + "_zero_point"}, {p + "_shifted"}));
     q = p + "_shifted";
   }

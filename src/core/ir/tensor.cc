@@ -242,6 +242,60 @@ Tensor Tensor::FromBytes(std::string name, DType dtype, std::vector<int64_t> dim
   return tensor;
 }
 
+std::vector<float> Tensor::ToFloats() const {
+  const int64_t count = NumElements();
+  std::vector<float> values(static_cast<size_t>(count));
+  if (count == 0) return values;
+  switch (dtype) {
+    case DType::kFloat:
+      std::memcpy(values.data(), DataAs<float>(), values.size() * sizeof(float));
+      break;
+    case DType::kFloat16: {
+      const uint16_t* bits = DataAs<uint16_t>();
+      for (int64_t i = 0; i < count; ++i) values[static_cast<size_t>(i)] = HalfToFloat(bits[i]);
+      break;
+    }
+    case DType::kBFloat16: {
+      const uint16_t* bits = DataAs<uint16_t>();
+      for (int64_t i = 0; i < count; ++i) {
+        values[static_cast<size_t>(i)] = BFloat16ToFloat(bits[i]);
+      }
+      break;
+    }
+    default:
+      for (int64_t i = 0; i < count; ++i) {
+        values[static_cast<size_t>(i)] = static_cast<float>(GetAsDouble(i));
+      }
+  }
+  return values;
+}
+
+Tensor Tensor::FromFloats(std::string name, DType dtype, std::vector<int64_t> dims,
+                          const std::vector<float>& values) {
+  switch (dtype) {
+    case DType::kFloat:
+      return FromBytes(std::move(name), dtype, std::move(dims), values.data(),
+                       values.size() * sizeof(float));
+    case DType::kDouble: {
+      const std::vector<double> wide(values.begin(), values.end());
+      return FromBytes(std::move(name), dtype, std::move(dims), wide.data(),
+                       wide.size() * sizeof(double));
+    }
+    case DType::kFloat16:
+    case DType::kBFloat16: {
+      std::vector<uint16_t> bits(values.size());
+      for (size_t i = 0; i < values.size(); ++i) {
+        bits[i] = dtype == DType::kFloat16 ? FloatToHalf(values[i]) : FloatToBFloat16(values[i]);
+      }
+      return FromBytes(std::move(name), dtype, std::move(dims), bits.data(),
+                       bits.size() * sizeof(uint16_t));
+    }
+    default:
+      Fail(ErrorCode::kInvalidArgument,
+           "tensor '" + name + "': cannot store float values as " + DTypeName(dtype));
+  }
+}
+
 double Tensor::GetAsDouble(int64_t index) const {
   const int64_t count = NumElements();
   if (index < 0 || index >= count) {

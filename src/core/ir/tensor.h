@@ -54,6 +54,12 @@ struct Tensor {
                           const void* bytes, size_t nbytes);
   // Element i converted to double (any numeric dtype, including 4- and 8-bit ones).
   double GetAsDouble(int64_t index) const;
+  // Every element as float32 (any numeric dtype; float32 data is copied as is).
+  std::vector<float> ToFloats() const;
+  // float32 results stored as a float type (float32, float16, bfloat16, double); any other dtype
+  // is kInvalidArgument naming the tensor.
+  static Tensor FromFloats(std::string name, DType dtype, std::vector<int64_t> dims,
+                           const std::vector<float>& values);
 };
 
 }  // namespace nncf::ir
