@@ -124,18 +124,7 @@ q::QuantizeParams ReadParams(const nncf_quantize_params* in, Context* context) {
       BadEnum("model_type", p.model_type, "an NNCF_MODEL_TYPE_* value");
   }
   if (p.ignored_scope) {
-    const algorithms::IgnoredScope scope = ReadIgnoredScope(p.ignored_scope);
-    const bool had_rules = !params.ignored_scope.empty();
-    auto append = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
-      to.insert(to.end(), from.begin(), from.end());
-    };
-    append(params.ignored_scope.names, scope.names);
-    append(params.ignored_scope.patterns, scope.patterns);
-    append(params.ignored_scope.types, scope.types);
-    params.ignored_scope.subgraphs.insert(params.ignored_scope.subgraphs.end(),
-                                          scope.subgraphs.begin(), scope.subgraphs.end());
-    params.ignored_scope.validate =
-        had_rules ? (params.ignored_scope.validate && scope.validate) : scope.validate;
+    algorithms::MergeIgnoredScope(&params.ignored_scope, ReadIgnoredScope(p.ignored_scope));
   }
   switch (p.overflow_fix) {
     case NNCF_OVERFLOW_FIX_DEFAULT:

@@ -120,5 +120,25 @@ TEST(IgnoredScopeTest, BadRegexIsInvalidArgument) {
   }
 }
 
+TEST(IgnoredScopeTest, MergeAppendsRulesAndKeepsValidationOnlyIfBothAskForIt) {
+  IgnoredScope scope;
+  scope.validate = false;
+  IgnoredScope extra;
+  extra.names = {"a"};
+  extra.types = {"Conv"};
+  extra.subgraphs.push_back({{"x"}, {"y"}});
+  MergeIgnoredScope(&scope, extra);  // an empty scope takes the other's validation
+  EXPECT_EQ(scope.names, std::vector<std::string>{"a"});
+  EXPECT_EQ(scope.types, std::vector<std::string>{"Conv"});
+  EXPECT_EQ(scope.subgraphs.size(), 1u);
+  EXPECT_TRUE(scope.validate);
+  IgnoredScope lax;
+  lax.patterns = {"b.*"};
+  lax.validate = false;
+  MergeIgnoredScope(&scope, lax);
+  EXPECT_EQ(scope.patterns, std::vector<std::string>{"b.*"});
+  EXPECT_FALSE(scope.validate);
+}
+
 }  // namespace
 }  // namespace nncf::algorithms

@@ -180,4 +180,13 @@ std::set<std::string> MatchIgnoredScope(const ir::Graph& graph, const IgnoredSco
   return matched;
 }
 
+void MergeIgnoredScope(IgnoredScope* scope, const IgnoredScope& extra) {
+  const bool had_rules = !scope->empty();
+  scope->names.insert(scope->names.end(), extra.names.begin(), extra.names.end());
+  scope->patterns.insert(scope->patterns.end(), extra.patterns.begin(), extra.patterns.end());
+  scope->types.insert(scope->types.end(), extra.types.begin(), extra.types.end());
+  scope->subgraphs.insert(scope->subgraphs.end(), extra.subgraphs.begin(), extra.subgraphs.end());
+  scope->validate = had_rules ? (scope->validate && extra.validate) : extra.validate;
+}
+
 }  // namespace nncf::algorithms

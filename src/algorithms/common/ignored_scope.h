@@ -26,6 +26,10 @@ struct IgnoredScope {
   }
 };
 
+// Adds the rules of `extra` to `scope`. When `scope` already had rules, validation stays on only
+// if both ask for it.
+void MergeIgnoredScope(IgnoredScope* scope, const IgnoredScope& extra);
+
 // Names of the main-graph nodes the scope matches (nodes without names are matched by their
 // "{op_type}_nncf_{index}" name, as NNCF names them). With validate, every rule that matches
 // nothing is reported in one nncf::Error(kInvalidArgument) that lists them all; a bad regex is

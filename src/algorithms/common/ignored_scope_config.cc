@@ -35,10 +35,6 @@ IgnoredScope ScopeFromConfig(const config::Config& config, const std::string& pr
   return scope;
 }
 
-void Append(std::vector<std::string>& to, const std::vector<std::string>& from) {
-  to.insert(to.end(), from.begin(), from.end());
-}
-
 }  // namespace
 
 void AddIgnoredScopeFromConfig(const config::Config& config, const std::string& section,
@@ -51,13 +47,7 @@ void AddIgnoredScopeFromConfig(const config::Config& config, const std::string& 
   } else {
     return;
   }
-  const IgnoredScope extra = ScopeFromConfig(config, key);
-  const bool had_rules = !scope->empty();
-  Append(scope->names, extra.names);
-  Append(scope->patterns, extra.patterns);
-  Append(scope->types, extra.types);
-  scope->subgraphs.insert(scope->subgraphs.end(), extra.subgraphs.begin(), extra.subgraphs.end());
-  scope->validate = had_rules ? (scope->validate && extra.validate) : extra.validate;
+  MergeIgnoredScope(scope, ScopeFromConfig(config, key));
 }
 
 }  // namespace nncf::algorithms
