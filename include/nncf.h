@@ -66,7 +66,7 @@ extern "C" {
 #define NNCF_VERSION_NUMBER \
   (NNCF_VERSION_MAJOR * 10000 + NNCF_VERSION_MINOR * 100 + NNCF_VERSION_PATCH)
 /* Bumped on every additive ABI change; bindings refuse a runtime with a smaller value. */
-#define NNCF_API_VERSION 1
+#define NNCF_API_VERSION 2
 
 NNCF_API int32_t nncf_version_number(void);
 NNCF_API const char* nncf_version_string(void);
@@ -438,13 +438,25 @@ typedef struct nncf_compress_weights_params {
   const nncf_config* advanced; /* NULL: defaults; reads the "compress_weights" section */
   nncf_progress_fn progress;
   void* progress_user_data;
+  /* Data-aware algorithms (weight_compression.md section 4). Their advanced parameters (AWQ
+   * alpha grid, scale-estimation steps, GPTQ damping and block size, LoRA rank, ...) come from
+   * the "compress_weights" section of `advanced`. Each works at layer granularity: progress and
+   * cancellation are checked per layer. */
+  int64_t subset_size;      /* dataset items used for statistics; default 128 */
+  int32_t awq;              /* 1: AWQ; data-free (NNCF's rule) when dataset is NULL; default 0 */
+  int32_t scale_estimation; /* 1: scale estimation for 4-bit layers; needs a dataset; default 0 */
+  int32_t gptq;             /* 1: GPTQ for 4-bit layers; needs a dataset; default 0 */
+  int32_t lora_correction;  /* 1: low-rank correction branch per 4-bit layer; needs a dataset;
+                               refused together with gptq, as NNCF does; default 0 */
 } nncf_compress_weights_params;
 
 NNCF_API void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
                                                    uint32_t struct_size);
 #define NNCF_COMPRESS_WEIGHTS_PARAMS_INIT(p) nncf_compress_weights_params_default((p), sizeof *(p))
 
-/* Compresses the weights of `model` into a new model. dataset may be NULL (data-free). When
+/* Compresses the weights of `model` into a new model. dataset may be NULL (data-free); with a
+ * dataset, activation statistics are collected in one pass over the first subset_size items and
+ * feed the data-aware sensitivity metric, AWQ, scale estimation, GPTQ and LoRA correction. When
  * `report` is not NULL it receives a JSON report (per layer: mode, bits, group size, error). */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_compress_weights(const nncf_model* model,
                                                            nncf_dataset* dataset,
@@ -589,6 +601,112 @@ NNCF_API const char* nncf_quantization_preset_name(nncf_quantization_preset pres
 NNCF_API const char* nncf_target_device_name(nncf_target_device device);
 NNCF_API const char* nncf_model_type_name(nncf_model_type type);
 NNCF_API const char* nncf_overflow_fix_name(nncf_overflow_fix fix);
+
+/* ---------------------------------------------------------------------------------------------
+ * Quantization with accuracy control (nncf.quantize_with_accuracy_control)
+ * ------------------------------------------------------------------------------------------- */
+typedef int32_t nncf_drop_type;
+enum {
+  NNCF_DROP_TYPE_ABSOLUTE = 0, /* default: initial - quantized */
+  NNCF_DROP_TYPE_RELATIVE = 1  /* |1 - quantized / initial| */
+};
+
+typedef int32_t nncf_restore_mode;
+enum {
+  NNCF_RESTORE_MODE_ACTIVATIONS_AND_WEIGHTS = 0, /* default: a reverted op loses its weight
+                                                    quantizers too */
+  NNCF_RESTORE_MODE_ONLY_ACTIVATIONS = 1         /* weight quantizers stay */
+};
+
+/* How quantizer groups are ranked when the validation callback returns no per-item values. */
+typedef int32_t nncf_ranking_mode;
+enum {
+  /* Default, NNCF's rule: metric mode, unless the callback fails with NNCF_ERR_UNSUPPORTED on
+   * the one-item probe call, which selects output difference. */
+  NNCF_RANKING_MODE_AUTO = 0,
+  NNCF_RANKING_MODE_METRIC = 1, /* per-item values from one-item validation calls */
+  /* Normalized MSE of the model outputs against the float model's, run on the library's
+   * executor (NNCF offers it for OpenVINO only): no validation calls for ranking. */
+  NNCF_RANKING_MODE_OUTPUT_DIFFERENCE = 2
+};
+
+/* What a validation callback fills in. The library sets struct_size, per_item and n_items. */
+typedef struct nncf_validation_output {
+  uint32_t struct_size;
+  double metric;   /* required; higher is better; NaN or infinity is an error */
+  double* per_item; /* n_items slots owned by the library; optional to fill */
+  size_t n_items;
+  int32_t per_item_filled; /* set to 1 after filling per_item (one value per item, higher better) */
+} nncf_validation_output;
+
+/* Evaluates `model` on `items`. `model` is borrowed and valid during the call only (infer it,
+ * save it, describe it; never free it). `items` is a view of the validation dataset holding only
+ * the items being evaluated (all of them, one item, or a ranking subset) in ascending order of
+ * their index; nncf_dataset_source_index maps a view index to the validation dataset's index (to
+ * look up labels kept outside the samples). Returning a status fails the whole call:
+ * NNCF_ERR_CANCELLED stops it as cancelled, any other code reaches the caller as
+ * NNCF_ERR_CALLBACK (except NNCF_ERR_UNSUPPORTED on the AUTO ranking probe, see above). */
+typedef nncf_status* (*nncf_validation_fn)(void* user_data, const nncf_model* model,
+                                           nncf_dataset* items, nncf_validation_output* output);
+
+/* For a dataset view passed to a validation callback: the index of view item `index` in the
+ * dataset the view was made from. For any other dataset: `index` itself. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_dataset_source_index(const nncf_dataset* dataset,
+                                                               int64_t index, int64_t* out);
+
+typedef struct nncf_accuracy_control_params {
+  uint32_t struct_size;
+  /* Everything nncf_quantize takes (NULL: its defaults). Its progress callback is not used; its
+   * fold_weights applies to the final model. mode must be INT8, as NNCF has no mode here. */
+  const nncf_quantize_params* quantize;
+  nncf_validation_fn validate; /* required */
+  void* validate_user_data;
+  double max_drop;            /* default 0.01 */
+  nncf_drop_type drop_type;   /* default ABSOLUTE */
+  /* Restorer parameters (nncf.AdvancedAccuracyRestorerParameters). */
+  int64_t max_num_iterations;  /* groups reverted at most; -1 (default): no limit; 0: none, the
+                                  quantized model is returned with its metrics */
+  int32_t tune_hyperparams;    /* 1: try NNCF's hyperparameter grid first; default 0 */
+  int64_t ranking_subset_size; /* 0 (default): the quantize subset_size */
+  nncf_restore_mode restore_mode;
+  nncf_ranking_mode ranking;
+  const char* intermediate_model_dir; /* NULL (default); else the quantized model before any
+                                         revert is saved there as intermediate_model.onnx */
+  nncf_progress_fn progress;
+  void* progress_user_data;
+} nncf_accuracy_control_params;
+
+NNCF_API void nncf_accuracy_control_params_default(nncf_accuracy_control_params* params,
+                                                   uint32_t struct_size);
+#define NNCF_ACCURACY_CONTROL_PARAMS_INIT(p) nncf_accuracy_control_params_default((p), sizeof *(p))
+
+/* The outcome in numbers (the JSON report has the details). The caller sets struct_size. */
+typedef struct nncf_accuracy_control_summary {
+  uint32_t struct_size;
+  double initial_metric;
+  double quantized_metric; /* before any revert */
+  double final_metric;     /* of the returned model */
+  double final_drop;
+  int32_t target_met;      /* 0: no model met max_drop; the best one seen is returned */
+  int64_t reverted_groups; /* groups reverted in the returned model */
+  int64_t validation_calls;
+} nncf_accuracy_control_summary;
+
+/* Quantizes `model` as nncf_quantize does, then reverts groups of quantizers to float until the
+ * metric drop is within max_drop. On success *out is the best model seen: the first that meets
+ * the target, or when none does the one with the smallest drop (summary->target_met = 0 and a
+ * warning is logged; this is not a failure). summary and report may be NULL; report receives
+ * JSON: initial and quantized metric, drop, each reverted group (quantizers and operations),
+ * validation calls and time per step, whether the target was met. Failing, NaN-returning or
+ * cancelling callbacks fail the call and nothing is returned or written. */
+NNCF_API NNCF_NODISCARD nncf_status* nncf_quantize_with_accuracy_control(
+    const nncf_model* model, nncf_dataset* calibration_dataset, nncf_dataset* validation_dataset,
+    const nncf_accuracy_control_params* params, nncf_model** out,
+    nncf_accuracy_control_summary* summary, nncf_blob** report);
+
+NNCF_API const char* nncf_drop_type_name(nncf_drop_type type);
+NNCF_API const char* nncf_restore_mode_name(nncf_restore_mode mode);
+NNCF_API const char* nncf_ranking_mode_name(nncf_ranking_mode mode);
 
 /* ---------------------------------------------------------------------------------------------
  * Configs (nncf.NNCFConfig and advanced parameters as JSON)

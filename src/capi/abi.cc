@@ -27,6 +27,9 @@ constexpr StructSize kPublicStructs[] = {
     NNCF_ABI_ENTRY(nncf_compress_weights_params),
     NNCF_ABI_ENTRY(nncf_quantization_parameters),
     NNCF_ABI_ENTRY(nncf_quantize_params),
+    NNCF_ABI_ENTRY(nncf_validation_output),
+    NNCF_ABI_ENTRY(nncf_accuracy_control_params),
+    NNCF_ABI_ENTRY(nncf_accuracy_control_summary),
 };
 
 #undef NNCF_ABI_ENTRY

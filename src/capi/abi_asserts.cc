@@ -33,6 +33,11 @@ static_assert(std::is_standard_layout<nncf_quantization_parameters>::value,
 static_assert(std::is_standard_layout<nncf_quantize_params>::value, "nncf_quantize_params");
 static_assert(std::is_standard_layout<nncf_compress_weights_params>::value,
               "nncf_compress_weights_params");
+static_assert(std::is_standard_layout<nncf_validation_output>::value, "nncf_validation_output");
+static_assert(std::is_standard_layout<nncf_accuracy_control_params>::value,
+              "nncf_accuracy_control_params");
+static_assert(std::is_standard_layout<nncf_accuracy_control_summary>::value,
+              "nncf_accuracy_control_summary");
 static_assert(offsetof(nncf_tensor_info, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_model_load_params, struct_size) == 0, "struct_size must come first");
 static_assert(offsetof(nncf_model_save_params, struct_size) == 0, "struct_size must come first");
@@ -143,7 +148,13 @@ NNCF_ASSERT_FIELD(nncf_compress_weights_params, ignored_scope, 48, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, advanced, 56, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress, 64, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress_user_data, 72, 8);
-NNCF_ASSERT_SIZE(nncf_compress_weights_params, 80);
+// API version 2: data-aware weight compression.
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, subset_size, 80, 8);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, awq, 88, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, scale_estimation, 92, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, gptq, 96, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, lora_correction, 100, 4);
+NNCF_ASSERT_SIZE(nncf_compress_weights_params, 104);
 
 // nncf_quantization_parameters (API version 1)
 NNCF_ASSERT_FIELD(nncf_quantization_parameters, struct_size, 0, 4);
@@ -248,6 +259,46 @@ static_assert(NNCF_OVERFLOW_FIX_DEFAULT == -1 && NNCF_OVERFLOW_FIX_ENABLE == 0 &
 static_assert(NNCF_QUANTIZATION_SCHEME_DEFAULT == -1 && NNCF_QUANTIZATION_SCHEME_SYMMETRIC == 0 &&
                   NNCF_QUANTIZATION_SCHEME_ASYMMETRIC == 1,
               "quantization schemes are never renumbered");
+
+// API version 2: quantization with accuracy control.
+NNCF_ASSERT_FIELD(nncf_validation_output, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_validation_output, metric, 8, 8);
+NNCF_ASSERT_FIELD(nncf_validation_output, per_item, 16, 8);
+NNCF_ASSERT_FIELD(nncf_validation_output, n_items, 24, 8);
+NNCF_ASSERT_FIELD(nncf_validation_output, per_item_filled, 32, 4);
+NNCF_ASSERT_SIZE(nncf_validation_output, 40);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, quantize, 8, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, validate, 16, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, validate_user_data, 24, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, max_drop, 32, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, drop_type, 40, 4);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, max_num_iterations, 48, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, tune_hyperparams, 56, 4);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, ranking_subset_size, 64, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, restore_mode, 72, 4);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, ranking, 76, 4);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, intermediate_model_dir, 80, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, progress, 88, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_params, progress_user_data, 96, 8);
+NNCF_ASSERT_SIZE(nncf_accuracy_control_params, 104);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, struct_size, 0, 4);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, initial_metric, 8, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, quantized_metric, 16, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, final_metric, 24, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, final_drop, 32, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, target_met, 40, 4);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, reverted_groups, 48, 8);
+NNCF_ASSERT_FIELD(nncf_accuracy_control_summary, validation_calls, 56, 8);
+NNCF_ASSERT_SIZE(nncf_accuracy_control_summary, 64);
+static_assert(NNCF_DROP_TYPE_ABSOLUTE == 0 && NNCF_DROP_TYPE_RELATIVE == 1,
+              "drop types are never renumbered");
+static_assert(NNCF_RESTORE_MODE_ACTIVATIONS_AND_WEIGHTS == 0 &&
+                  NNCF_RESTORE_MODE_ONLY_ACTIVATIONS == 1,
+              "restore modes are never renumbered");
+static_assert(NNCF_RANKING_MODE_AUTO == 0 && NNCF_RANKING_MODE_METRIC == 1 &&
+                  NNCF_RANKING_MODE_OUTPUT_DIFFERENCE == 2,
+              "ranking modes are never renumbered");
 
 #undef NNCF_ASSERT_FIELD
 #undef NNCF_ASSERT_SIZE
