@@ -145,11 +145,50 @@ class SampleListDataset final : public CapiDataset {
   std::vector<data::Sample> samples_;
 };
 
+// The items of another dataset at chosen indices, as a validation callback sees them: the source's
+// transform has run; a transform set on the view applies on top.
+class DatasetView final : public CapiDataset {
+ public:
+  DatasetView(data::Dataset& source, std::vector<int64_t> indices)
+      : source_(source), indices_(std::move(indices)) {}
+  int64_t Length() const override { return static_cast<int64_t>(indices_.size()); }
+  int64_t BatchSize() const override { return source_.BatchSize(); }
+  int64_t SourceIndex(int64_t index) const {
+    if (index < 0 || index >= Length()) {
+      Fail(ErrorCode::kNotFound, "dataset view index " + std::to_string(index) +
+                                     " is out of range; the view has " + std::to_string(Length()) +
+                                     " items");
+    }
+    return indices_[static_cast<size_t>(index)];
+  }
+
+ protected:
+  data::Sample RawItem(int64_t index, bool) override { return source_.GetItem(SourceIndex(index)); }
+
+ private:
+  data::Dataset& source_;
+  std::vector<int64_t> indices_;
+};
+
 void DefaultCallbacks(nncf_dataset_callbacks* callbacks, uint32_t struct_size) {
   nncf_dataset_callbacks_default(callbacks, struct_size);
 }
 
 }  // namespace
+
+std::unique_ptr<nncf_dataset> MakeDatasetView(data::Dataset& source, std::vector<int64_t> indices) {
+  auto dataset = std::make_unique<nncf_dataset>();
+  dataset->impl = std::make_unique<DatasetView>(source, std::move(indices));
+  return dataset;
+}
+
+int64_t DatasetSourceIndex(const nncf_dataset& dataset, int64_t index) {
+  if (const auto* view = dynamic_cast<const DatasetView*>(dataset.impl.get())) {
+    return view->SourceIndex(index);
+  }
+  return index;
+}
+
 }  // namespace nncf::capi
 
 extern "C" {
@@ -236,6 +275,14 @@ nncf_status* nncf_dataset_get_item(nncf_dataset* dataset, int64_t index, nncf_sa
   auto sample = std::make_unique<nncf_sample>();
   sample->impl = dataset->impl->GetItem(index);
   *out = sample.release();
+  NNCF_API_END
+}
+
+nncf_status* nncf_dataset_source_index(const nncf_dataset* dataset, int64_t index, int64_t* out) {
+  NNCF_API_BEGIN
+  NNCF_CHECK_ARG(dataset);
+  NNCF_CHECK_ARG(out);
+  *out = nncf::capi::DatasetSourceIndex(*dataset, index);
   NNCF_API_END
 }
 

@@ -61,5 +61,12 @@ namespace nncf::capi {
 
 // Builds a model handle over a loaded model (fills the input/output views).
 std::unique_ptr<nncf_model> MakeModelHandle(ir::Model model);
+// The same over a model shared with the library (no copy): borrowed handles for callbacks.
+std::unique_ptr<nncf_model> MakeModelHandle(std::shared_ptr<const ir::Model> model);
+
+// A dataset handle over `source`'s items at `indices` (the source must outlive it).
+std::unique_ptr<nncf_dataset> MakeDatasetView(data::Dataset& source, std::vector<int64_t> indices);
+// For a view, the source index of item `index` (kNotFound out of range); else `index`.
+int64_t DatasetSourceIndex(const nncf_dataset& dataset, int64_t index);
 
 }  // namespace nncf::capi

@@ -93,20 +93,24 @@ const NncfValueView& ViewAt(const std::vector<NncfValueView>& views, size_t inde
 
 }  // namespace
 
-std::unique_ptr<nncf_model> MakeModelHandle(ir::Model model) {
+std::unique_ptr<nncf_model> MakeModelHandle(std::shared_ptr<const ir::Model> model) {
   auto handle = std::make_unique<nncf_model>();
-  if (model.graph) {
-    for (const ir::ValueInfo* input : model.graph->RealInputs()) {
+  if (model->graph) {
+    for (const ir::ValueInfo* input : model->graph->RealInputs()) {
       handle->inputs.push_back(MakeView(*input));
     }
-    for (const ir::ValueInfo& output : model.graph->outputs) {
+    for (const ir::ValueInfo& output : model->graph->outputs) {
       handle->outputs.push_back(MakeView(output));
     }
   }
   LinkDimParams(handle->inputs);
   LinkDimParams(handle->outputs);
-  handle->impl = std::make_shared<const ir::Model>(std::move(model));
+  handle->impl = std::move(model);
   return handle;
+}
+
+std::unique_ptr<nncf_model> MakeModelHandle(ir::Model model) {
+  return MakeModelHandle(std::make_shared<const ir::Model>(std::move(model)));
 }
 
 }  // namespace nncf::capi

@@ -7,6 +7,7 @@
 #include "algorithms/quantization/quantize.h"
 #include "capi/api_impl.h"
 #include "capi/common_params.h"
+#include "capi/quantize_params.h"
 #include "core/common/logging.h"
 
 namespace nncf::capi {
@@ -60,7 +61,9 @@ void ReadQuantizationParameters(const nncf_quantization_parameters* in, const ch
 }
 
 // The config is read first; struct fields left at their defaults do not override it.
-q::QuantizeParams ReadParams(const nncf_quantize_params* in, Context* context) {
+}  // namespace
+
+q::QuantizeParams ReadQuantizeParams(const nncf_quantize_params* in, Context* context) {
   const nncf_quantize_params p =
       ReadVersionedStruct(in, kParamsName, &nncf_quantize_params_default);
   nncf_quantize_params defaults;
@@ -177,7 +180,6 @@ q::QuantizeParams ReadParams(const nncf_quantize_params* in, Context* context) {
   return params;
 }
 
-}  // namespace
 }  // namespace nncf::capi
 
 void nncf_quantization_parameters_default(nncf_quantization_parameters* params,
@@ -234,7 +236,7 @@ nncf_status* nncf_quantize(const nncf_model* model, nncf_dataset* dataset,
   NNCF_CHECK_ARG(model);
   NNCF_CHECK_ARG(dataset);
   nncf::Context context;
-  const auto internal = nncf::capi::ReadParams(params, &context);
+  const auto internal = nncf::capi::ReadQuantizeParams(params, &context);
   nncf::algorithms::quantization::QuantizeReport quantize_report;
   nncf::ir::Model quantized = nncf::algorithms::quantization::Quantize(
       *model->impl, *dataset->impl, internal, context, &quantize_report);
@@ -253,7 +255,7 @@ nncf_status* nncf_quantize_plan(const nncf_model* model, const nncf_quantize_par
   *plan = nullptr;
   NNCF_CHECK_ARG(model);
   nncf::Context context;
-  const auto internal = nncf::capi::ReadParams(params, &context);
+  const auto internal = nncf::capi::ReadQuantizeParams(params, &context);
   *plan =
       nncf::capi::NewBlob(nncf::algorithms::quantization::PlanQuantization(*model->impl, internal));
   NNCF_API_END
