@@ -438,25 +438,13 @@ typedef struct nncf_compress_weights_params {
   const nncf_config* advanced; /* NULL: defaults; reads the "compress_weights" section */
   nncf_progress_fn progress;
   void* progress_user_data;
-  /* Data-aware algorithms (weight_compression.md section 4). Their advanced parameters (AWQ
-   * alpha grid, scale-estimation steps, GPTQ damping and block size, LoRA rank, ...) come from
-   * the "compress_weights" section of `advanced`. Each works at layer granularity: progress and
-   * cancellation are checked per layer. */
-  int64_t subset_size;      /* dataset items used for statistics; default 128 */
-  int32_t awq;              /* 1: AWQ; data-free (NNCF's rule) when dataset is NULL; default 0 */
-  int32_t scale_estimation; /* 1: scale estimation for 4-bit layers; needs a dataset; default 0 */
-  int32_t gptq;             /* 1: GPTQ for 4-bit layers; needs a dataset; default 0 */
-  int32_t lora_correction;  /* 1: low-rank correction branch per 4-bit layer; needs a dataset;
-                               refused together with gptq, as NNCF does; default 0 */
 } nncf_compress_weights_params;
 
 NNCF_API void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
                                                    uint32_t struct_size);
 #define NNCF_COMPRESS_WEIGHTS_PARAMS_INIT(p) nncf_compress_weights_params_default((p), sizeof *(p))
 
-/* Compresses the weights of `model` into a new model. dataset may be NULL (data-free); with a
- * dataset, activation statistics are collected in one pass over the first subset_size items and
- * feed the data-aware sensitivity metric, AWQ, scale estimation, GPTQ and LoRA correction. When
+/* Compresses the weights of `model` into a new model. dataset may be NULL (data-free). When
  * `report` is not NULL it receives a JSON report (per layer: mode, bits, group size, error). */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_compress_weights(const nncf_model* model,
                                                            nncf_dataset* dataset,

@@ -185,7 +185,6 @@ void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
   defaults.backup_mode = NNCF_BACKUP_MODE_INT8_ASYM;
   defaults.format = NNCF_WEIGHT_FORMAT_DQ;
   defaults.accuracy_level = 4;
-  defaults.subset_size = 128;
   defaults.allow_opset_upgrade = 1;
   defaults.num_threads = 0;
   defaults.ignored_scope = nullptr;

@@ -16,15 +16,6 @@ namespace nncf::algorithms::wc {
 CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64_t reduction_axis,
                                 int64_t group_size, int num_threads);
 
-// Quantizes with given scales (and, for asymmetric modes, zero points) in CompressedWeight's
-// layout for (weight, reduction_axis, group_size): the precomputed parameters of scale estimation
-// and GPTQ. Same rounding and clamping as QuantizeWeight (half to even; NF4 by midpoints; E2M1
-// round to nearest even code). Throws kInvalidArgument when the parameter counts do not match.
-CompressedWeight QuantizeWeightWithParams(const ir::Tensor& weight, WeightMode mode,
-                                          int64_t reduction_axis, int64_t group_size,
-                                          std::vector<float> scales,
-                                          std::vector<uint8_t> zero_points);
-
 // The float weight the codes stand for, in `dtype` (float32 maths, then cast); unnamed.
 ir::Tensor DequantizeWeight(const CompressedWeight& weight, ir::DType dtype);
 
