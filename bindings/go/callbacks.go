@@ -124,3 +124,40 @@ func nncfGoLog(handle C.uintptr_t, level C.nncf_log_level, component *C.char, me
 	}()
 	fn(LogLevel(level), C.GoString(component), C.GoString(message))
 }
+
+//export nncfGoValidate
+func nncfGoValidate(handle C.uintptr_t, model *C.nncf_model, items *C.nncf_dataset, output *C.nncf_validation_output) (status *C.nncf_status) {
+	state := cgo.Handle(handle).Value().(*validateState)
+	borrowedModel := &Model{ptr: model}
+	view := &Dataset{ptr: items, errs: &callbackErrors{}}
+	defer func() {
+		// Both handles belong to the library and are gone after the callback.
+		borrowedModel.ptr = nil
+		view.ptr = nil
+		if value := recover(); value != nil {
+			err := recovered(value)
+			state.errs.record(err)
+			status = statusFor(err)
+		}
+	}()
+	result, err := state.fn(borrowedModel, view)
+	if err != nil {
+		state.errs.record(err)
+		return statusFor(err)
+	}
+	output.metric = C.double(result.Metric)
+	if result.PerItem != nil {
+		n := int(output.n_items)
+		if len(result.PerItem) != n {
+			err := fmt.Errorf("the validation func returned %d per-item values for %d items", len(result.PerItem), n)
+			state.errs.record(err)
+			return statusFor(err)
+		}
+		slots := unsafe.Slice((*C.double)(unsafe.Pointer(output.per_item)), n)
+		for i, v := range result.PerItem {
+			slots[i] = C.double(v)
+		}
+		output.per_item_filled = 1
+	}
+	return nil
+}

@@ -80,3 +80,20 @@ void nncf_go_set_log_callback(uintptr_t handle, int32_t min_level, int32_t mode)
     nncf_set_log_callback(NULL, NULL, NNCF_LOG_WARNING);
   }
 }
+
+static nncf_status* validate_model(void* user_data, const nncf_model* model, nncf_dataset* items,
+                                   nncf_validation_output* output) {
+  return nncfGoValidate((uintptr_t)user_data, (nncf_model*)model, items, output);
+}
+
+void nncf_go_accuracy_control_params_set_validate(nncf_accuracy_control_params* params,
+                                                  uintptr_t handle) {
+  params->validate = validate_model;
+  params->validate_user_data = (void*)handle;
+}
+
+void nncf_go_accuracy_control_params_set_progress(nncf_accuracy_control_params* params,
+                                                  uintptr_t handle) {
+  params->progress = report_progress;
+  params->progress_user_data = (void*)handle;
+}
