@@ -36,6 +36,7 @@ pub mod sys;
 #[macro_use]
 mod c_enum;
 
+mod accuracy_control;
 mod compress_weights;
 mod config;
 mod dataset;
@@ -49,6 +50,9 @@ mod tensor;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use accuracy_control::{
+    AccuracyControlOptions, AccuracyControlSummary, DropType, RankingMode, RestoreMode, Validation,
+};
 pub use compress_weights::{
     compress_weights_file, compress_weights_file_with_progress, BackupMode, CompressWeightsMode,
     CompressWeightsOptions, SensitivityMetric, WeightFormat,

@@ -195,8 +195,8 @@ impl Default for QuantizeOptions<'_> {
 }
 
 /// `nncf_quantize_params` with everything it points to (boxed, so the pointers survive moves).
-struct QuantizeParams {
-    raw: sys::nncf_quantize_params,
+pub(crate) struct QuantizeParams {
+    pub(crate) raw: sys::nncf_quantize_params,
     _scope: RawIgnoredScope,
     _activations: Option<Box<sys::nncf_quantization_parameters>>,
     _weights: Option<Box<sys::nncf_quantization_parameters>>,
@@ -207,7 +207,7 @@ fn boxed_ptr<T>(value: &Option<Box<T>>) -> *const T {
 }
 
 impl QuantizeParams {
-    fn new(
+    pub(crate) fn new(
         options: &QuantizeOptions<'_>,
         progress: sys::nncf_progress_fn,
         progress_user_data: *mut c_void,

@@ -10,7 +10,7 @@ use core::ffi::{c_char, c_void};
 use core::marker::{PhantomData, PhantomPinned};
 
 /// The header's `NNCF_API_VERSION`: the runtime must report at least this.
-pub const NNCF_API_VERSION: i32 = 1;
+pub const NNCF_API_VERSION: i32 = 2;
 pub const NNCF_VERSION_MAJOR: i32 = 0;
 pub const NNCF_VERSION_MINOR: i32 = 1;
 pub const NNCF_VERSION_PATCH: i32 = 0;
@@ -309,6 +309,67 @@ pub struct nncf_quantize_params {
     pub progress_user_data: *mut c_void,
 }
 
+pub type nncf_drop_type = i32;
+pub const NNCF_DROP_TYPE_ABSOLUTE: nncf_drop_type = 0;
+pub const NNCF_DROP_TYPE_RELATIVE: nncf_drop_type = 1;
+
+pub type nncf_restore_mode = i32;
+pub const NNCF_RESTORE_MODE_ACTIVATIONS_AND_WEIGHTS: nncf_restore_mode = 0;
+pub const NNCF_RESTORE_MODE_ONLY_ACTIVATIONS: nncf_restore_mode = 1;
+
+pub type nncf_ranking_mode = i32;
+pub const NNCF_RANKING_MODE_AUTO: nncf_ranking_mode = 0;
+pub const NNCF_RANKING_MODE_METRIC: nncf_ranking_mode = 1;
+pub const NNCF_RANKING_MODE_OUTPUT_DIFFERENCE: nncf_ranking_mode = 2;
+
+#[repr(C)]
+pub struct nncf_validation_output {
+    pub struct_size: u32,
+    pub metric: f64,
+    pub per_item: *mut f64,
+    pub n_items: usize,
+    pub per_item_filled: i32,
+}
+
+pub type nncf_validation_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        model: *const nncf_model,
+        items: *mut nncf_dataset,
+        output: *mut nncf_validation_output,
+    ) -> *mut nncf_status,
+>;
+
+#[repr(C)]
+pub struct nncf_accuracy_control_params {
+    pub struct_size: u32,
+    pub quantize: *const nncf_quantize_params,
+    pub validate: nncf_validation_fn,
+    pub validate_user_data: *mut c_void,
+    pub max_drop: f64,
+    pub drop_type: nncf_drop_type,
+    pub max_num_iterations: i64,
+    pub tune_hyperparams: i32,
+    pub ranking_subset_size: i64,
+    pub restore_mode: nncf_restore_mode,
+    pub ranking: nncf_ranking_mode,
+    pub intermediate_model_dir: *const c_char,
+    pub progress: nncf_progress_fn,
+    pub progress_user_data: *mut c_void,
+}
+
+#[repr(C)]
+pub struct nncf_accuracy_control_summary {
+    pub struct_size: u32,
+    pub initial_metric: f64,
+    pub quantized_metric: f64,
+    pub final_metric: f64,
+    pub final_drop: f64,
+    pub target_met: i32,
+    pub reverted_groups: i64,
+    pub validation_calls: i64,
+}
+
 extern "C" {
     pub fn nncf_version_number() -> i32;
     pub fn nncf_version_string() -> *const c_char;
@@ -457,6 +518,24 @@ extern "C" {
         out: *mut *mut nncf_model,
         report: *mut *mut nncf_blob,
     ) -> *mut nncf_status;
+    pub fn nncf_dataset_source_index(
+        dataset: *const nncf_dataset,
+        index: i64,
+        out: *mut i64,
+    ) -> *mut nncf_status;
+    pub fn nncf_accuracy_control_params_default(params: *mut nncf_accuracy_control_params, struct_size: u32);
+    pub fn nncf_quantize_with_accuracy_control(
+        model: *const nncf_model,
+        calibration_dataset: *mut nncf_dataset,
+        validation_dataset: *mut nncf_dataset,
+        params: *const nncf_accuracy_control_params,
+        out: *mut *mut nncf_model,
+        summary: *mut nncf_accuracy_control_summary,
+        report: *mut *mut nncf_blob,
+    ) -> *mut nncf_status;
+    pub fn nncf_drop_type_name(value: nncf_drop_type) -> *const c_char;
+    pub fn nncf_restore_mode_name(value: nncf_restore_mode) -> *const c_char;
+    pub fn nncf_ranking_mode_name(value: nncf_ranking_mode) -> *const c_char;
     pub fn nncf_quantize_plan(
         model: *const nncf_model,
         params: *const nncf_quantize_params,

@@ -17,6 +17,9 @@ fn struct_mirrors_match_the_library() {
         ("nncf_compress_weights_params", size_of::<sys::nncf_compress_weights_params>()),
         ("nncf_quantization_parameters", size_of::<sys::nncf_quantization_parameters>()),
         ("nncf_quantize_params", size_of::<sys::nncf_quantize_params>()),
+        ("nncf_validation_output", size_of::<sys::nncf_validation_output>()),
+        ("nncf_accuracy_control_params", size_of::<sys::nncf_accuracy_control_params>()),
+        ("nncf_accuracy_control_summary", size_of::<sys::nncf_accuracy_control_summary>()),
     ];
     for (name, rust_size) in mirrors {
         let c_size = nncf::abi_sizeof(name);
