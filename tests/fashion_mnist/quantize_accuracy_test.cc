@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "fashion_mnist_data.h"
 #include "nncf.h"
 #include "test_process.h"
 
@@ -29,11 +30,13 @@ using nncf::testing::FindOnPath;
 using nncf::testing::ReadText;
 using nncf::testing::ShellQuote;
 
-const fs::path kDataDir = "/usr/share/datasets/fashion-mnist";
+using nncf::testing::FashionMnist;
+using nncf::testing::kFashionMnistDir;
+using nncf::testing::ReadFashionMnist;
 const fs::path kModelDir = fs::path(NNCF_SOURCE_DIR) / "tests" / "fashion_mnist";
 const fs::path kOrtDir = fs::path(NNCF_SOURCE_DIR) / "tests" / "ort";
 const fs::path kWorkDir = NNCF_FASHION_MNIST_WORK_DIR;
-constexpr int64_t kPixels = 28 * 28;
+using nncf::testing::kPixels;
 constexpr int64_t kCalibrationImages = 300;
 constexpr int64_t kBatch = 100;
 constexpr int64_t kOrtBatch = 1000;
@@ -68,57 +71,6 @@ using ModelPtr = std::unique_ptr<nncf_model, ModelFree>;
 using SamplePtr = std::unique_ptr<nncf_sample, SampleFree>;
 using BlobPtr = std::unique_ptr<nncf_blob, BlobFree>;
 using DatasetPtr = std::unique_ptr<nncf_dataset, DatasetFree>;
-
-// ---- Fashion-MNIST --------------------------------------------------------------------------
-
-// The whole gzip-compressed IDX file (magic, big-endian dims, uint8 payload).
-std::vector<uint8_t> ReadGz(const fs::path& path) {
-  std::vector<uint8_t> bytes;
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return bytes;
-  std::array<uint8_t, 1 << 16> chunk{};
-  int n = 0;
-  while ((n = gzread(file, chunk.data(), static_cast<unsigned>(chunk.size()))) > 0) {
-    bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + n);
-  }
-  gzclose(file);
-  return bytes;
-}
-
-uint32_t BigEndian32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-
-struct FashionMnist {
-  std::vector<float> images;  // [n, 1, 28, 28], (pixel / 255 - 0.5) / 0.5 as in make_models.py
-  std::vector<uint8_t> labels;
-  int64_t count = 0;
-};
-
-// Reads `<prefix>-images-idx3-ubyte.gz` and `<prefix>-labels-idx1-ubyte.gz`; count 0 on failure.
-FashionMnist ReadFashionMnist(const std::string& prefix) {
-  FashionMnist set;
-  const std::vector<uint8_t> images = ReadGz(kDataDir / (prefix + "-images-idx3-ubyte.gz"));
-  const std::vector<uint8_t> labels = ReadGz(kDataDir / (prefix + "-labels-idx1-ubyte.gz"));
-  if (images.size() < 16 || labels.size() < 8 || BigEndian32(images.data()) != 0x803 ||
-      BigEndian32(labels.data()) != 0x801) {
-    return set;
-  }
-  const int64_t n = BigEndian32(images.data() + 4);
-  if (BigEndian32(labels.data() + 4) != n || BigEndian32(images.data() + 8) != 28 ||
-      BigEndian32(images.data() + 12) != 28 ||
-      images.size() != static_cast<size_t>(16 + n * kPixels) ||
-      labels.size() != static_cast<size_t>(8 + n)) {
-    return set;
-  }
-  set.images.resize(n * kPixels);
-  for (int64_t i = 0; i < n * kPixels; ++i) {
-    set.images[i] = (static_cast<float>(images[16 + i]) / 255.0f - 0.5f) / 0.5f;
-  }
-  set.labels.assign(labels.begin() + 8, labels.end());
-  set.count = n;
-  return set;
-}
 
 // ---- Calibration dataset through nncf_dataset_create callbacks --------------------------------
 
@@ -427,7 +379,7 @@ class FashionMnistQuantize : public ::testing::TestWithParam<Expected> {
   }
   void SetUp() override {
     if (train_->count == 0 || test_->count == 0) {
-      GTEST_SKIP() << "Fashion-MNIST not found under " << kDataDir
+      GTEST_SKIP() << "Fashion-MNIST not found under " << kFashionMnistDir
                    << " (apt-get install dataset-fashion-mnist)";
     }
     ASSERT_EQ(train_->count, 60000);
