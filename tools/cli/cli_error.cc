@@ -28,7 +28,8 @@ int ExitCodeFor(nncf_code code) {
 
 const char* ExitCodeHelp() {
   return "Exit codes: 0 ok, 1 other error, 2 usage (bad option or value), 3 invalid model/data/"
-         "config,\n4 unsupported, 5 file i/o, 6 cancelled (Ctrl-C), 7 data callback failed.";
+         "config,\n4 unsupported, 5 file i/o, 6 cancelled (Ctrl-C), 7 data callback failed, 8 "
+         "accuracy-control\nmissed --max-drop (the best model is still written).";
 }
 
 namespace {

@@ -18,6 +18,7 @@ enum ExitCode : int {
   kExitIo = 5,            // a file cannot be read or written
   kExitCancelled = 6,     // interrupted (Ctrl-C)
   kExitCallback = 7,      // reading the calibration data failed inside the library's callback
+  kExitTargetMissed = 8,  // accuracy-control could not meet --max-drop (best model still written)
 };
 
 // The exit code for a library status code.

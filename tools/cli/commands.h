@@ -23,5 +23,6 @@ Command AddQuantizeCommand(CLI::App& app, const GlobalOptions& global);
 Command AddCompressWeightsCommand(CLI::App& app, const GlobalOptions& global);
 Command AddStripCommand(CLI::App& app, const GlobalOptions& global);
 Command AddInferCommand(CLI::App& app, const GlobalOptions& global);
+Command AddAccuracyControlCommand(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace nncf_cli

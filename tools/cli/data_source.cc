@@ -177,4 +177,14 @@ std::vector<SamplePtr> LoadSamples(const std::string& path, int64_t batch,
   return samples;
 }
 
+DatasetPtr LoadDataset(const std::string& path, int64_t batch, const nncf_model* model,
+                       const std::string& what) {
+  std::vector<SamplePtr> samples = LoadSamples(path, batch, model);
+  std::vector<const nncf_sample*> pointers;
+  for (const SamplePtr& sample : samples) pointers.push_back(sample.get());
+  nncf_dataset* raw = nullptr;
+  Check(nncf_dataset_create_from_samples(pointers.data(), pointers.size(), &raw), what);
+  return DatasetPtr(raw);
+}
+
 }  // namespace nncf_cli

@@ -20,4 +20,8 @@ namespace nncf_cli {
 // Throws CliError: i/o for unreadable paths, invalid input for arrays that do not fit the model.
 std::vector<SamplePtr> LoadSamples(const std::string& path, int64_t batch, const nncf_model* model);
 
+// The same items as a dataset (copies of the samples); `what` names the step in errors.
+DatasetPtr LoadDataset(const std::string& path, int64_t batch, const nncf_model* model,
+                       const std::string& what);
+
 }  // namespace nncf_cli

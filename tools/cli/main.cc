@@ -43,10 +43,12 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", global.quiet, "No progress output on stderr");
   app.add_flag("-v,--verbose", global.verbose, "Show the library's info messages on stderr");
 
-  std::vector<nncf_cli::Command> commands = {
-      nncf_cli::AddInfoCommand(app, global), nncf_cli::AddQuantizeCommand(app, global),
-      nncf_cli::AddCompressWeightsCommand(app, global), nncf_cli::AddStripCommand(app, global),
-      nncf_cli::AddInferCommand(app, global)};
+  std::vector<nncf_cli::Command> commands = {nncf_cli::AddInfoCommand(app, global),
+                                             nncf_cli::AddQuantizeCommand(app, global),
+                                             nncf_cli::AddCompressWeightsCommand(app, global),
+                                             nncf_cli::AddStripCommand(app, global),
+                                             nncf_cli::AddInferCommand(app, global),
+                                             nncf_cli::AddAccuracyControlCommand(app, global)};
   for (nncf_cli::Command& command : commands) {
     command.app->footer(nncf_cli::ExitCodeHelp());
     // Global flags work after the subcommand name too.

@@ -10,10 +10,12 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -168,7 +170,8 @@ double Number(const cJSON* object, const char* key) {
 TEST_F(CliTest, HelpForTheToolAndEverySubcommand) {
   RunResult top = Run({"--help"});
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* command : {"info", "quantize", "compress-weights", "strip", "infer"}) {
+  for (const char* command :
+       {"info", "quantize", "compress-weights", "strip", "infer", "accuracy-control"}) {
     EXPECT_NE(top.out.find(command), std::string::npos) << command;
     RunResult help = Run({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
@@ -361,6 +364,90 @@ TEST_F(CliTest, ExitCodesByErrorClass) {
   EXPECT_EQ(Run({"strip", kModel, Path("no_dir/x.onnx")}).exit_code, 5);
   // Cancellation (6) needs a Ctrl-C during a long call; the data callback class (7) cannot be
   // reached with in-memory samples. Neither is provoked here.
+}
+
+// The float32 payload of a .npy file the tool wrote (version 1.0, little-endian, C order).
+std::vector<float> ReadFloatNpy(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_GT(bytes.size(), 10u) << path;
+  if (bytes.size() <= 10) return {};
+  const size_t header = static_cast<unsigned char>(bytes[8]) |
+                        (static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+  EXPECT_NE(bytes.find("'<f4'"), std::string::npos);
+  std::vector<float> values((bytes.size() - 10 - header) / sizeof(float));
+  std::memcpy(values.data(), bytes.data() + 10 + header, values.size() * sizeof(float));
+  return values;
+}
+
+std::string Int64Npy(const std::vector<int64_t>& values) {
+  std::string header = "{'descr': '<i8', 'fortran_order': False, 'shape': (" +
+                       std::to_string(values.size()) + ",), }";
+  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+  header.push_back('\n');
+  std::string bytes = "\x93NUMPY";
+  bytes.push_back(1);
+  bytes.push_back(0);
+  bytes.push_back(static_cast<char>(header.size() & 0xff));
+  bytes.push_back(static_cast<char>(header.size() >> 8));
+  bytes += header;
+  bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(int64_t));
+  return bytes;
+}
+
+TEST_F(CliTest, AccuracyControlWithTopOneOnLabelledData) {
+  // Labels are the float model's own top-1 on 200 pseudo-images, so its accuracy is exactly 1
+  // and every point lost is quantization's; max_drop 0 then asks for a model that predicts
+  // every image as the float model does.
+  constexpr int kImages = 200;
+  WriteFile(Path("ac_calib.npy"), NpyBytes({16, 1, 28, 28}, Images(16, 21), false));
+  WriteFile(Path("ac_val.npy"), NpyBytes({kImages, 1, 28, 28}, Images(kImages, 22), false));
+  const std::string logits_dir = Path("ac_logits");
+  std::filesystem::create_directories(logits_dir);
+  ASSERT_EQ(Run({"infer", kModel, "--data", Path("ac_val.npy"), "--save", logits_dir}).exit_code,
+            0);
+  const std::vector<float> logits = ReadFloatNpy(logits_dir + "/logits.npy");
+  ASSERT_EQ(logits.size(), static_cast<size_t>(kImages) * 10);
+  std::vector<int64_t> labels;
+  for (int i = 0; i < kImages; ++i) {
+    labels.push_back(std::max_element(logits.begin() + i * 10, logits.begin() + i * 10 + 10) -
+                     (logits.begin() + i * 10));
+  }
+  WriteFile(Path("ac_labels.npy"), Int64Npy(labels));
+
+  RunResult run =
+      Run({"-q", "accuracy-control", kModel, Path("ac.onnx"), "--data", Path("ac_calib.npy"),
+           "--batch", "4", "--val-data", Path("ac_val.npy"), "--val-labels", Path("ac_labels.npy"),
+           "--val-batch", "20", "--max-drop", "0", "--report", Path("ac_report.json"), "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Json summary = Parse(run.out);
+  EXPECT_EQ(Number(summary.get(), "initial_metric"), 1.0);
+  EXPECT_LE(Number(summary.get(), "final_drop"), 0.0);
+  EXPECT_TRUE(cJSON_IsTrue(Get(summary.get(), "target_met")));
+  const double quantized = Number(summary.get(), "quantized_metric");
+  EXPECT_LE(quantized, 1.0);
+  Json report = Parse(ReadText(Path("ac_report.json")));
+  EXPECT_EQ(Number(report.get(), "validation_items"), kImages / 20);
+  EXPECT_EQ(Number(report.get(), "reverted_groups"), Number(summary.get(), "reverted_groups"));
+  EXPECT_EQ(Run({"info", Path("ac.onnx")}).exit_code, 0);
+
+  // No revert allowed: when int8 lost any image, the target is missed (exit code 8) and the
+  // quantized model is still written.
+  RunResult capped =
+      Run({"-q", "accuracy-control", kModel, Path("ac0.onnx"), "--data", Path("ac_calib.npy"),
+           "--batch", "4", "--val-data", Path("ac_val.npy"), "--val-labels", Path("ac_labels.npy"),
+           "--val-batch", "20", "--max-drop", "0", "--max-iterations", "0"});
+  EXPECT_EQ(capped.exit_code, quantized < 1.0 ? 8 : 0) << capped.err;
+  EXPECT_TRUE(std::filesystem::exists(Path("ac0.onnx")));
+
+  // Labels that do not match the data: invalid input.
+  WriteFile(Path("ac_short_labels.npy"), Int64Npy({1, 2, 3}));
+  RunResult mismatch =
+      Run({"-q", "accuracy-control", kModel, Path("acx.onnx"), "--data", Path("ac_calib.npy"),
+           "--val-data", Path("ac_val.npy"), "--val-labels", Path("ac_short_labels.npy")});
+  EXPECT_EQ(mismatch.exit_code, 3);
+  EXPECT_NE(mismatch.err.find("200 rows but --val-labels has 3 labels"), std::string::npos)
+      << mismatch.err;
 }
 
 }  // namespace
