@@ -60,16 +60,20 @@ ac::AccuracyControlParams ReadParams(const nncf_accuracy_control_params* in, Con
   ac::AccuracyControlParams params;
   Context ignored;
   params.quantize = ReadQuantizeParams(p.quantize, &ignored);
+  // The config's accuracy_control section first; struct fields left at their defaults do not
+  // override it.
+  if (p.quantize && p.quantize->advanced) params.ApplyConfig(p.quantize->advanced->impl);
+  nncf_accuracy_control_params defaults;
+  nncf_accuracy_control_params_default(&defaults, sizeof defaults);
   if (p.validate == nullptr) {
     Fail(ErrorCode::kInvalidArgument,
          std::string(kParamsName) + ".validate is NULL (it is required)");
   }
   *fn = p.validate;
   *user_data = p.validate_user_data;
-  params.max_drop = p.max_drop;
+  if (p.max_drop != defaults.max_drop) params.max_drop = p.max_drop;
   switch (p.drop_type) {
     case NNCF_DROP_TYPE_ABSOLUTE:
-      params.drop_type = ac::DropType::kAbsolute;
       break;
     case NNCF_DROP_TYPE_RELATIVE:
       params.drop_type = ac::DropType::kRelative;
@@ -84,7 +88,7 @@ ac::AccuracyControlParams ReadParams(const nncf_accuracy_control_params* in, Con
                                           "; expected -1 (no limit) or a count");
   }
   if (p.max_num_iterations >= 0) params.max_num_iterations = p.max_num_iterations;
-  params.tune_hyperparams = p.tune_hyperparams != 0;
+  if (p.tune_hyperparams != 0) params.tune_hyperparams = true;
   if (p.ranking_subset_size < 0) {
     Fail(ErrorCode::kInvalidArgument, std::string(kParamsName) + ".ranking_subset_size is " +
                                           std::to_string(p.ranking_subset_size) +
@@ -93,7 +97,6 @@ ac::AccuracyControlParams ReadParams(const nncf_accuracy_control_params* in, Con
   if (p.ranking_subset_size > 0) params.ranking_subset_size = p.ranking_subset_size;
   switch (p.restore_mode) {
     case NNCF_RESTORE_MODE_ACTIVATIONS_AND_WEIGHTS:
-      params.restore_mode = ac::RestoreMode::kActivationsAndWeights;
       break;
     case NNCF_RESTORE_MODE_ONLY_ACTIVATIONS:
       params.restore_mode = ac::RestoreMode::kOnlyActivations;

@@ -271,6 +271,44 @@ static void test_bad_arguments(void) {
   nncf_model_free(model);
 }
 
+/* The config's accuracy_control section supplies max_drop when the struct keeps its default:
+ * 0.5 accepts the quantized model as it is (probe, float and quantized calls only). */
+static void test_config_section(void) {
+  static const char json[] = "{\"accuracy_control\": {\"max_drop\": 0.5}}";
+  nncf_model* model = NULL;
+  nncf_model* out = NULL;
+  nncf_config* config = NULL;
+  int64_t calibration_count = 8, validation_count = VALIDATION_ITEMS;
+  nncf_dataset* calibration = make_dataset(&calibration_count);
+  nncf_dataset* validation = make_dataset(&validation_count);
+  nncf_quantize_params quantize;
+  nncf_accuracy_control_params params;
+  nncf_accuracy_control_summary summary;
+  struct script s = {SCRIPTED, 0, 0, 0};
+  CHECK_OK(nncf_model_load_file(MLP_MODEL, NULL, &model));
+  CHECK_OK(nncf_config_from_json(json, sizeof json - 1, &config));
+  NNCF_QUANTIZE_PARAMS_INIT(&quantize);
+  quantize.subset_size = 8;
+  quantize.advanced = config;
+  NNCF_ACCURACY_CONTROL_PARAMS_INIT(&params);
+  params.quantize = &quantize;
+  params.validate = validate;
+  params.validate_user_data = &s;
+  memset(&summary, 0, sizeof summary);
+  summary.struct_size = sizeof summary;
+  CHECK_OK(nncf_quantize_with_accuracy_control(model, calibration, validation, &params, &out,
+                                               &summary, NULL));
+  CHECK(summary.target_met == 1);
+  CHECK(summary.reverted_groups == 0);
+  CHECK(summary.validation_calls == 3);
+  CHECK(quantize_nodes(out) == 3);
+  nncf_model_free(out);
+  nncf_config_free(config);
+  nncf_dataset_free(calibration);
+  nncf_dataset_free(validation);
+  nncf_model_free(model);
+}
+
 static void test_source_index_of_plain_dataset(void) {
   int64_t count = 3, source = -1;
   nncf_dataset* data = make_dataset(&count);
@@ -285,6 +323,7 @@ int main(void) {
   test_scripted_metric(1);
   test_failures();
   test_bad_arguments();
+  test_config_section();
   test_source_index_of_plain_dataset();
   return check_finish();
 }

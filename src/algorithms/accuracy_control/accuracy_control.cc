@@ -144,6 +144,31 @@ void SaveIntermediate(const ir::Model& model, const std::string& dir, const Cont
 
 }  // namespace
 
+void AccuracyControlParams::ApplyConfig(const config::Config& config) {
+  const std::string s = "accuracy_control.";
+  if (config.Has(s + "max_drop")) max_drop = config.GetNumber(s + "max_drop");
+  if (config.Has(s + "drop_type")) {
+    drop_type =
+        config.GetString(s + "drop_type") == "relative" ? DropType::kRelative : DropType::kAbsolute;
+  }
+  const std::string a = s + "advanced.";
+  if (config.Has(a + "max_num_iterations") && !config.IsNull(a + "max_num_iterations")) {
+    max_num_iterations = config.GetInt(a + "max_num_iterations");
+  }
+  if (config.Has(a + "tune_hyperparams")) tune_hyperparams = config.GetBool(a + "tune_hyperparams");
+  if (config.Has(a + "ranking_subset_size") && !config.IsNull(a + "ranking_subset_size")) {
+    ranking_subset_size = config.GetInt(a + "ranking_subset_size");
+  }
+  if (config.Has(a + "intermediate_model_dir") && !config.IsNull(a + "intermediate_model_dir")) {
+    intermediate_model_dir = config.GetString(a + "intermediate_model_dir");
+  }
+  if (config.Has(a + "restore_mode")) {
+    restore_mode = config.GetString(a + "restore_mode") == "only_activations"
+                       ? RestoreMode::kOnlyActivations
+                       : RestoreMode::kActivationsAndWeights;
+  }
+}
+
 const char* DropTypeName(DropType type) {
   return type == DropType::kAbsolute ? "absolute" : "relative";
 }

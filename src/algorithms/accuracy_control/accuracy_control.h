@@ -16,6 +16,7 @@
 #include "algorithms/quantization/quantize.h"
 #include "algorithms/quantization/quantize_params.h"
 #include "core/common/context.h"
+#include "core/config/config.h"
 #include "core/data/dataset.h"
 #include "core/ir/model.h"
 
@@ -53,6 +54,11 @@ struct AccuracyControlParams {
   RestoreMode restore_mode = RestoreMode::kActivationsAndWeights;
   RankingMode ranking = RankingMode::kAuto;
   std::string intermediate_model_dir;  // empty: none
+
+  // Reads the config's "accuracy_control" section (max_drop, drop_type and the "advanced"
+  // restorer keys, docs/config.md) over these values; num_ranking_workers is accepted and has
+  // no effect (ranking validates on the calling thread, where callbacks must run).
+  void ApplyConfig(const config::Config& config);
 };
 
 // One revert-loop iteration.

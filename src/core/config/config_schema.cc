@@ -445,7 +445,7 @@ const std::string& SchemaJson() {
           "default": null
         },
         "num_ranking_workers": {
-          "description": "Parallel ranking workers; null chooses automatically.",
+          "description": "Accepted for NNCF compatibility, with no effect: ranking validates on the calling thread, where validation callbacks must run.",
           "type": ["integer", "null"],
           "minimum": 1,
           "default": null
