@@ -1,7 +1,7 @@
-// Quantization with accuracy control of the zoo MLP (three quantizer groups of two
-// QuantizeLinear nodes each) against a scripted metric: 1 - 0.02 per QuantizeLinear node of the
-// model the validator gets (read from its summary), so the quantized model scores 0.88, each
-// reverted group gives back 0.04, and max_drop 0.05 takes exactly two reverts. Also the dataset
+// Quantization with accuracy control of the zoo MLP (three quantizer groups) against a scripted
+// metric: 1 - 0.02 per QuantizeLinear node of the model the validator gets (read from its
+// summary; weights arrive folded), so the quantized model scores 0.94, each reverted group gives
+// back 0.02, and max_drop 0.03 takes exactly two reverts. Also the dataset
 // view, failing and panicking validators, and cancellation.
 mod common;
 
@@ -38,7 +38,7 @@ fn quantize_nodes(model: &Model) -> usize {
 fn options<'a>() -> AccuracyControlOptions<'a> {
     AccuracyControlOptions {
         quantize: QuantizeOptions { subset_size: 8, num_threads: 1, ..Default::default() },
-        max_drop: 0.05,
+        max_drop: 0.03,
         ..Default::default()
     }
 }
@@ -69,8 +69,8 @@ fn scripted_metric_reverts_two_groups() {
         .unwrap();
     assert!(summary.target_met);
     assert_eq!(summary.reverted_groups, 2);
-    assert!((summary.quantized_metric - 0.88).abs() < 1e-12);
-    assert!((summary.final_metric - 0.96).abs() < 1e-12);
+    assert!((summary.quantized_metric - 0.94).abs() < 1e-12);
+    assert!((summary.final_metric - 0.98).abs() < 1e-12);
     // Probe, float and quantized full calls, 4 one-item calls for each model, 3 ranking calls, 2
     // loop calls.
     assert_eq!(summary.validation_calls, 16);

@@ -109,6 +109,14 @@ void CheckParams(const AccuracyControlParams& params) {
   params.quantize.Validate();
 }
 
+// What the validation callback sees: weight quantizers folded into int8 initializers (the same
+// values as Q -> DQ on the float weight, without quantizing every weight on every inference).
+// The unfolded model stays the base that groups are reverted from.
+ModelPtr Evaluable(const ModelPtr& model) {
+  auto folded = std::make_shared<ir::Model>(*model);
+  return q::FoldWeightQuantizers(*folded) > 0 ? ModelPtr(std::move(folded)) : model;
+}
+
 // The model accuracy control hands back: weights folded when the caller asked for it.
 ir::Model Finish(const ir::Model& model, bool fold) {
   ir::Model result = model;
@@ -220,7 +228,7 @@ ir::Model QuantizeWithAccuracyControl(const ir::Model& model, data::Dataset& cal
   }
   {
     PhaseClock clock(&seconds, "quantized_validation");
-    quantized_result = evaluator.Validate(quantized, all, "quantized_validation");
+    quantized_result = evaluator.Validate(Evaluable(quantized), all, "quantized_validation");
   }
   report.ranking_mode = RankingModeName(evaluator.mode());
   report.initial_metric = initial_result.metric;
@@ -256,11 +264,12 @@ ir::Model QuantizeWithAccuracyControl(const ir::Model& model, data::Dataset& cal
   if (!best_drop.terminate && params.tune_hyperparams) {
     PhaseClock clock(&seconds, "tune_hyperparams");
     const ItemValues& reference = reference_values();
-    const ItemValues quantized_values =
-        evaluator.CollectItemValues(quantized, quantized_result.per_item, "tune_hyperparams");
+    const ItemValues quantized_values = evaluator.CollectItemValues(
+        Evaluable(quantized), quantized_result.per_item, "tune_hyperparams");
     const std::vector<int64_t> subset =
         LargestErrorSubset(ItemErrors(reference, quantized_values), quantize_params.subset_size);
-    const TunerScoreFn score = [&](const ModelPtr& candidate) {
+    const TunerScoreFn score = [&](const ModelPtr& unfolded) {
+      const ModelPtr candidate = Evaluable(unfolded);
       if (evaluator.mode() == RankingMode::kOutputDifference) {
         const auto outputs = evaluator.RunOutputs(candidate, subset);
         double total = 0;
@@ -318,7 +327,7 @@ ir::Model QuantizeWithAccuracyControl(const ir::Model& model, data::Dataset& cal
       for (size_t k = 0; k < candidates.size(); ++k) {
         std::vector<size_t> trial = reverted;
         trial.push_back(candidates[k]);
-        const ModelPtr candidate = build(trial);
+        const ModelPtr candidate = Evaluable(build(trial));
         double value;
         if (evaluator.mode() == RankingMode::kOutputDifference) {
           // Lower output error ranks higher (NNCF pops the largest error here: a quirk).
@@ -348,8 +357,8 @@ ir::Model QuantizeWithAccuracyControl(const ir::Model& model, data::Dataset& cal
       ItemValues base_values;
       {
         PhaseClock clock(&seconds, "quantized_validation");
-        base_values =
-            evaluator.CollectItemValues(base, base_result.per_item, "quantized_validation");
+        base_values = evaluator.CollectItemValues(Evaluable(base), base_result.per_item,
+                                                  "quantized_validation");
       }
       previous_values = base_values;
     }
@@ -367,7 +376,7 @@ ir::Model QuantizeWithAccuracyControl(const ir::Model& model, data::Dataset& cal
       ranked.pop_back();
       reverted.push_back(group);
       const ModelPtr current = build(reverted);
-      const ValidationResult result = evaluator.Validate(current, all, "revert_loop");
+      const ValidationResult result = evaluator.Validate(Evaluable(current), all, "revert_loop");
       const Drop drop = drop_of(result.metric);
 
       RevertStep step;
@@ -419,7 +428,7 @@ ir::Model QuantizeWithAccuracyControl(const ir::Model& model, data::Dataset& cal
       previous_drop = drop.value;
       if (!previous_values) {
         PhaseClock ranking_clock(&seconds, "ranking");
-        previous_values = evaluator.CollectItemValues(build(reverted), {}, "ranking");
+        previous_values = evaluator.CollectItemValues(Evaluable(build(reverted)), {}, "ranking");
       }
       ranked = rank(ranked, reverted, *previous_values);
     }

@@ -298,6 +298,52 @@ QuantAttributes ParseQuantAttributes(const NodeInfo& info) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fast paths for the common case (float32 values and scales, 8-bit integers, per tensor or per
+// axis): the same arithmetic as the general loops below, without widening to double.
+
+bool IsEightBit(DType type) {
+  return type == DType::kInt8 || type == DType::kUint8;
+}
+
+template <typename Q>
+void QuantizeFloatTo8Bit(const QuantLayout& layout, const float* x, const float* scales,
+                         const Q* zero_points, Q* y) {
+  constexpr float lo = static_cast<float>(std::numeric_limits<Q>::min());
+  constexpr float hi = static_cast<float>(std::numeric_limits<Q>::max());
+  const bool per_tensor = layout.kind == QuantLayout::Kind::kPerTensor;
+  int64_t index = 0;
+  for (int64_t o = 0; o < layout.outer; ++o) {
+    for (int64_t a = 0; a < layout.axis_dim; ++a) {
+      const int64_t s = per_tensor ? 0 : a;
+      const float scale = scales[s];
+      const float zp = zero_points ? static_cast<float>(zero_points[s]) : 0.0f;
+      for (int64_t i = 0; i < layout.inner; ++i, ++index) {
+        const float v = std::nearbyint(x[index] / scale);
+        const float r = std::isnan(v) ? 0.0f : v + zp;  // as the general loop below
+        y[index] = static_cast<Q>(std::min(std::max(r, lo), hi));
+      }
+    }
+  }
+}
+
+template <typename Q>
+void Dequantize8BitToFloat(const QuantLayout& layout, const Q* x, const float* scales,
+                           const Q* zero_points, float* y) {
+  const bool per_tensor = layout.kind == QuantLayout::Kind::kPerTensor;
+  int64_t index = 0;
+  for (int64_t o = 0; o < layout.outer; ++o) {
+    for (int64_t a = 0; a < layout.axis_dim; ++a) {
+      const int64_t s = per_tensor ? 0 : a;
+      const float scale = scales[s];
+      const int32_t zp = zero_points ? static_cast<int32_t>(zero_points[s]) : 0;
+      for (int64_t i = 0; i < layout.inner; ++i, ++index) {
+        y[index] = static_cast<float>(static_cast<int32_t>(x[index]) - zp) * scale;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // QuantizeLinear: y = saturate(round_half_even(x / scale) + zero_point)
 
 template <typename T>
@@ -367,6 +413,21 @@ class QuantizeLinearKernel : public Kernel {
     const QuantLayout layout =
         ResolveLayout(info_, x, scale, attrs_.axis, attrs_.block_size, "y_scale");
 
+    if (x.dtype == DType::kFloat && scale.dtype == DType::kFloat && IsEightBit(out_type) &&
+        layout.kind != QuantLayout::Kind::kBlocked) {
+      ir::Tensor out = NewTensor(out_type, x.dims);
+      if (out_type == DType::kUint8) {
+        QuantizeFloatTo8Bit<uint8_t>(layout, x.DataAs<float>(), scale.DataAs<float>(),
+                                     zero_point ? zero_point->DataAs<uint8_t>() : nullptr,
+                                     MutableData<uint8_t>(out));
+      } else {
+        QuantizeFloatTo8Bit<int8_t>(layout, x.DataAs<float>(), scale.DataAs<float>(),
+                                    zero_point ? zero_point->DataAs<int8_t>() : nullptr,
+                                    MutableData<int8_t>(out));
+      }
+      outputs[0] = std::move(out);
+      return;
+    }
     const std::vector<double> xs = ToDoubles(x, info_, "x");
     const std::vector<double> scales = ToDoubles(scale, info_, "y_scale");
     const std::vector<double> zps = zero_point ? ToDoubles(*zero_point, info_, "y_zero_point")
@@ -461,6 +522,21 @@ class DequantizeLinearKernel : public Kernel {
     const QuantLayout layout =
         ResolveLayout(info_, x, scale, attrs_.axis, attrs_.block_size, "x_scale");
 
+    if (scale.dtype == DType::kFloat && IsEightBit(x.dtype) &&
+        layout.kind != QuantLayout::Kind::kBlocked) {
+      ir::Tensor out = NewTensor(DType::kFloat, x.dims);
+      if (x.dtype == DType::kUint8) {
+        Dequantize8BitToFloat<uint8_t>(layout, x.DataAs<uint8_t>(), scale.DataAs<float>(),
+                                       zero_point ? zero_point->DataAs<uint8_t>() : nullptr,
+                                       MutableData<float>(out));
+      } else {
+        Dequantize8BitToFloat<int8_t>(layout, x.DataAs<int8_t>(), scale.DataAs<float>(),
+                                      zero_point ? zero_point->DataAs<int8_t>() : nullptr,
+                                      MutableData<float>(out));
+      }
+      outputs[0] = std::move(out);
+      return;
+    }
     const std::vector<double> xs = ToDoubles(x, info_, "x");
     const std::vector<double> scales = ToDoubles(scale, info_, "x_scale");
     const std::vector<double> zps = zero_point ? ToDoubles(*zero_point, info_, "x_zero_point")
