@@ -11,6 +11,7 @@ pkgs=(cmake g++ make pkg-config ccache
 if [[ "$profile" == "test" ]]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev libonnx-testdata binutils file)
   pkgs+=(python3-numpy)  # the independent numpy reference of the weight quantization
+  pkgs+=(chromium)       # renders the CLI's HTML reports in the report test
   # Node.js runs ONNX Runtime (npm onnxruntime-node) as the independent judge; any node >= 18.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)

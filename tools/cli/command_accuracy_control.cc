@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "common_options.h"
 #include "data_source.h"
+#include "html_report.h"
 #include "model_description.h"
 #include "npy.h"
 #include "progress.h"
@@ -184,9 +185,8 @@ void RunAccuracyControl(AccuracyControlOptions& options, const GlobalOptions& gl
   BlobPtr report(raw_report);
   SaveModel(result.get(), options.out);
   if (!options.report.empty()) {
-    std::ofstream file(options.report, std::ios::trunc);
-    file << BlobText(report.get());
-    if (!file) throw CliError(kExitIo, "cannot write '" + options.report + "'");
+    WriteReport(options.report, ReportKind::kAccuracyControl,
+                "nncf accuracy-control: " + options.model, BlobText(report.get()));
   }
   if (options.json) {
     JsonPtr json(cJSON_CreateObject());
@@ -266,7 +266,9 @@ Command AddAccuracyControlCommand(CLI::App& app, const GlobalOptions& global) {
                     "Search NNCF's quantization parameter grid before reverting");
   command->add_option("--intermediate-dir", options->intermediate_dir,
                       "Also write intermediate_model.onnx (quantized, before any revert) here");
-  command->add_option("--report", options->report, "Write the JSON report");
+  command->add_option("--report", options->report,
+                      "Write the report: JSON, or a page with tables and charts when FILE ends in "
+                      ".html");
   command->add_flag("--json", options->json, "Print a summary as JSON on stdout");
   const GlobalOptions* global_ptr = &global;
   return {command, [options, global_ptr] { RunAccuracyControl(*options, *global_ptr); }};

@@ -8,6 +8,7 @@
 #include "common_options.h"
 #include "graph_dot.h"
 #include "graph_structure.h"
+#include "html_report.h"
 #include "model_description.h"
 #include "progress.h"
 
@@ -62,9 +63,8 @@ void RunCompress(CompressOptions& options, const GlobalOptions& global) {
   BlobPtr report(raw_report);
   const std::string report_text = BlobText(report.get());
   if (!options.report.empty()) {
-    std::ofstream file(options.report, std::ios::trunc);
-    file << report_text;
-    if (!file) throw CliError(kExitIo, "cannot write '" + options.report + "'");
+    WriteReport(options.report, ReportKind::kCompressWeights,
+                "nncf compress-weights: " + options.model, report_text);
   }
   std::string svg;
   if (!options.graph.empty()) svg = WriteGraphFiles(ReadGraphStructure(options.out), options.graph);
@@ -145,8 +145,9 @@ Command AddCompressWeightsCommand(CLI::App& app, const GlobalOptions& global) {
                       "JSON config; its \"compress_weights\" section supplies advanced parameters");
   command->add_option("--threads", options->threads, "Worker threads (0: one per core)")
       ->capture_default_str();
-  command->add_option("--report", options->report,
-                      "Write the JSON report (per layer mode, bits, group size, error)");
+  command->add_option(
+      "--report", options->report,
+      "Write the report: JSON, or a page with tables and charts when FILE ends in .html");
   command->add_option("--graph", options->graph,
                       "Write the compressed model as a Graphviz .dot graph (and .svg when dot is "
                       "installed), compressed weights highlighted");

@@ -9,6 +9,7 @@
 #include "data_source.h"
 #include "graph_dot.h"
 #include "graph_structure.h"
+#include "html_report.h"
 #include "model_description.h"
 #include "progress.h"
 #include "quantize_options.h"
@@ -22,13 +23,6 @@ struct QuantizeOptions {
   bool json = false;
   QuantizeParamOptions params;
 };
-
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::trunc);
-  if (!file) throw CliError(kExitIo, "cannot create '" + path + "'");
-  file << text;
-  if (!file) throw CliError(kExitIo, "cannot write '" + path + "'");
-}
 
 void RunQuantize(QuantizeOptions& options, const GlobalOptions& global) {
   const double start = NowSeconds();
@@ -53,7 +47,10 @@ void RunQuantize(QuantizeOptions& options, const GlobalOptions& global) {
   BlobPtr report(raw_report);
   SaveModel(quantized.get(), options.out);
   const std::string report_text = BlobText(report.get());
-  if (!options.report.empty()) WriteText(options.report, report_text);
+  if (!options.report.empty()) {
+    WriteReport(options.report, ReportKind::kQuantize, "nncf quantize: " + options.model,
+                report_text);
+  }
   std::string svg;
   if (!options.graph.empty()) svg = WriteGraphFiles(ReadGraphStructure(options.out), options.graph);
 
@@ -112,8 +109,9 @@ Command AddQuantizeCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_option("MODEL", options->model, "ONNX model file")->required();
   command->add_option("OUT", options->out, "Where to write the quantized model")->required();
   options->params.AddTo(command, true);
-  command->add_option("--report", options->report,
-                      "Write the JSON report (per quantizer scale, zero point, range)");
+  command->add_option(
+      "--report", options->report,
+      "Write the report: JSON, or a page with tables and charts when FILE ends in .html");
   command->add_option("--graph", options->graph,
                       "Write the quantized model as a Graphviz .dot graph (and .svg when dot is "
                       "installed), quantizers highlighted");
