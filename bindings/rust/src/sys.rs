@@ -6,7 +6,7 @@
 //! the crate.
 #![allow(non_camel_case_types)]
 
-use core::ffi::{c_char, c_void};
+use std::os::raw::{c_char, c_void};
 use core::marker::{PhantomData, PhantomPinned};
 
 /// The header's `NNCF_API_VERSION`: the runtime must report at least this.
