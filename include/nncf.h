@@ -402,7 +402,7 @@ enum {
 typedef int32_t nncf_sensitivity_metric;
 enum {
   NNCF_SENSITIVITY_METRIC_DEFAULT = -1, /* weight error without a dataset, else max activation
-                                          variance */
+                                          variance; the activation metrics need a dataset */
   NNCF_SENSITIVITY_METRIC_WEIGHT_QUANTIZATION_ERROR = 0,
   NNCF_SENSITIVITY_METRIC_HESSIAN_INPUT_ACTIVATION = 1,
   NNCF_SENSITIVITY_METRIC_MEAN_ACTIVATION_VARIANCE = 2,
@@ -438,13 +438,18 @@ typedef struct nncf_compress_weights_params {
   const nncf_config* advanced; /* NULL: defaults; reads the "compress_weights" section */
   nncf_progress_fn progress;
   void* progress_user_data;
+  /* API version 2. Dataset items reduced for the data-aware sensitivity metrics; default 128. */
+  int64_t subset_size;
 } nncf_compress_weights_params;
 
 NNCF_API void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
                                                    uint32_t struct_size);
 #define NNCF_COMPRESS_WEIGHTS_PARAMS_INIT(p) nncf_compress_weights_params_default((p), sizeof *(p))
 
-/* Compresses the weights of `model` into a new model. dataset may be NULL (data-free). When
+/* Compresses the weights of `model` into a new model. dataset may be NULL (data-free). With a
+ * dataset and ratio < 1, one pass over its first subset_size items measures the input activation
+ * of every ratio-defining layer, and mixed precision ranks layers by a data-aware metric
+ * (default MAX_ACTIVATION_VARIANCE, as NNCF); the dataset is not read otherwise. When
  * `report` is not NULL it receives a JSON report (per layer: mode, bits, group size, error). */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_compress_weights(const nncf_model* model,
                                                            nncf_dataset* dataset,

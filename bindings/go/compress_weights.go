@@ -96,6 +96,7 @@ type CompressWeightsOptions struct {
 	AccuracyLevel     int  // MatMulNBits accuracy_level attribute; default 4
 	AllowOpsetUpgrade bool // raise the opset when the format needs it; default true
 	NumThreads        int  // 0 (default): one per core; the output never depends on it
+	SubsetSize        int  // dataset items reduced for the data-aware metrics; default 128
 	IgnoredScope      IgnoredScope
 	Advanced          *Config // nil: defaults; its "compress_weights" section is read
 	Progress          ProgressFunc
@@ -117,6 +118,7 @@ func NewCompressWeightsOptions() *CompressWeightsOptions {
 		AccuracyLevel:     int(p.accuracy_level),
 		AllowOpsetUpgrade: p.allow_opset_upgrade != 0,
 		NumThreads:        int(p.num_threads),
+		SubsetSize:        int(p.subset_size),
 		fromDefaults:      true,
 	}
 }
@@ -177,6 +179,7 @@ func newCompressParams(o *CompressWeightsOptions) (*compressParams, error) {
 	p.raw.backup_mode = C.nncf_backup_mode(o.BackupMode)
 	p.raw.format = C.nncf_weight_format(o.Format)
 	p.raw.allow_opset_upgrade = cBool(o.AllowOpsetUpgrade)
+	p.raw.subset_size = C.int64_t(o.SubsetSize)
 	if o.Advanced != nil {
 		p.raw.advanced = o.Advanced.ptr
 	}

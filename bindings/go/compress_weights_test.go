@@ -230,8 +230,9 @@ func TestCompressWeightsAdvancedConfig(t *testing.T) {
 	}
 }
 
-func TestCompressWeightsDatasetReachesTheLibrary(t *testing.T) {
-	// This build compresses data-free only: a dataset arrives and is refused.
+func TestCompressWeightsDatasetRanksLayersByActivations(t *testing.T) {
+	// With a dataset and Ratio < 1, mixed precision uses the data-aware default metric over the
+	// dataset's items (up to SubsetSize).
 	m := loadMLP(t)
 	d, err := NewDataset(4, func(i int, out *Sample) error {
 		return out.SetFloat32("input", []int64{2, 64}, uniform(128, uint32(i)))
@@ -240,9 +241,17 @@ func TestCompressWeightsDatasetReachesTheLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	_, _, err = m.CompressWeights(d, fourBit(CompressWeightsModeInt4Asym))
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "data-aware") {
-		t.Fatalf("got %v", err)
+	o := fourBit(CompressWeightsModeInt4Asym)
+	o.Ratio = 0.5
+	o.SubsetSize = 3
+	out, report, err := m.CompressWeights(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	if !strings.Contains(report, `"sensitivity_metric":"max_activation_variance"`) ||
+		!strings.Contains(report, `"statistics_items":3`) {
+		t.Fatalf("report %s", report)
 	}
 }
 
@@ -317,7 +326,8 @@ func TestCompressWeightsEnumNames(t *testing.T) {
 	}
 	o := NewCompressWeightsOptions()
 	want := CompressWeightsOptions{Mode: CompressWeightsModeInt8Asym, Ratio: 1, SensitivityMetric: SensitivityMetricDefault,
-		BackupMode: BackupModeInt8Asym, Format: WeightFormatDQ, AccuracyLevel: 4, AllowOpsetUpgrade: true, fromDefaults: true}
+		BackupMode: BackupModeInt8Asym, Format: WeightFormatDQ, AccuracyLevel: 4, AllowOpsetUpgrade: true, SubsetSize: 128,
+		fromDefaults: true}
 	if !reflect.DeepEqual(*o, want) {
 		t.Fatalf("defaults %+v", *o)
 	}

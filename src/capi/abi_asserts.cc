@@ -148,7 +148,9 @@ NNCF_ASSERT_FIELD(nncf_compress_weights_params, ignored_scope, 48, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, advanced, 56, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress, 64, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress_user_data, 72, 8);
-NNCF_ASSERT_SIZE(nncf_compress_weights_params, 80);
+// API version 2: data-aware mixed precision.
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, subset_size, 80, 8);
+NNCF_ASSERT_SIZE(nncf_compress_weights_params, 88);
 
 // nncf_quantization_parameters (API version 1)
 NNCF_ASSERT_FIELD(nncf_quantization_parameters, struct_size, 0, 4);

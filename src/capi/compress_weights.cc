@@ -118,20 +118,16 @@ wc::CompressWeightsParams ReadParams(const nncf_compress_weights_params* in, Con
   params.format_options.accuracy_level = p.accuracy_level;
   params.allow_opset_upgrade = p.allow_opset_upgrade != 0;
   params.num_threads = p.num_threads;
+  if (p.subset_size < 1) {
+    Fail(ErrorCode::kInvalidArgument, std::string(kParamsName) + ".subset_size is " +
+                                          std::to_string(p.subset_size) + "; expected >= 1");
+  }
+  params.subset_size = p.subset_size;
   if (p.ignored_scope) params.ignored_scope = ReadIgnoredScope(p.ignored_scope);
   if (p.advanced) params.ApplyConfig(p.advanced->impl);
   *has_progress = p.progress != nullptr;
   if (p.progress) *context = MakeProgressContext(p.progress, p.progress_user_data);
   return params;
-}
-
-void CheckDataFree(const nncf_dataset* dataset, const char* function) {
-  if (dataset != nullptr) {
-    Fail(ErrorCode::kUnsupported,
-         std::string(function) +
-             ": data-aware weight compression (a dataset) is not available in this build; "
-             "pass NULL for data-free compression");
-  }
 }
 
 void DefaultSaveParams(nncf_model_save_params* params, uint32_t struct_size) {
@@ -191,6 +187,7 @@ void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
   defaults.advanced = nullptr;
   defaults.progress = nullptr;
   defaults.progress_user_data = nullptr;
+  defaults.subset_size = 128;
   nncf::capi::FillDefaultsForCaller(defaults, params, struct_size);
 }
 
@@ -200,14 +197,13 @@ nncf_status* nncf_compress_weights(const nncf_model* model, nncf_dataset* datase
   NNCF_API_BEGIN
   NNCF_CHECK_ARG(model);
   NNCF_CHECK_ARG(out);
-  nncf::capi::CheckDataFree(dataset, "nncf_compress_weights");
   nncf::Context context;
   bool has_progress = false;
   const nncf::algorithms::wc::CompressWeightsParams p =
       nncf::capi::ReadParams(params, &context, &has_progress);
   nncf::algorithms::wc::CompressWeightsReport result_report;
-  nncf::ir::Model result =
-      nncf::algorithms::wc::CompressWeights(*model->impl, p, context, &result_report);
+  nncf::ir::Model result = nncf::algorithms::wc::CompressWeights(
+      *model->impl, dataset ? dataset->impl.get() : nullptr, p, context, &result_report);
   std::unique_ptr<nncf_blob> blob;
   if (report) blob.reset(nncf::capi::NewBlob(result_report.ToJson()));
   std::unique_ptr<nncf_model> handle = nncf::capi::MakeModelHandle(std::move(result));
@@ -224,7 +220,6 @@ nncf_status* nncf_compress_weights_file(const char* input_path, const char* outp
   NNCF_API_BEGIN
   NNCF_CHECK_ARG(input_path);
   NNCF_CHECK_ARG(output_path);
-  nncf::capi::CheckDataFree(dataset, "nncf_compress_weights_file");
   nncf::Context context;
   bool has_progress = false;
   const nncf::algorithms::wc::CompressWeightsParams p =
@@ -232,8 +227,9 @@ nncf_status* nncf_compress_weights_file(const char* input_path, const char* outp
   const nncf::onnx::SaveOptions save =
       nncf::capi::ReadSaveOptions(save_params, &context, has_progress);
   nncf::algorithms::wc::CompressWeightsReport result_report;
-  nncf::algorithms::wc::CompressWeightsFile(input_path, output_path, p, save, context,
-                                            &result_report);
+  nncf::algorithms::wc::CompressWeightsFile(input_path, output_path,
+                                            dataset ? dataset->impl.get() : nullptr, p, save,
+                                            context, &result_report);
   nncf::Log(nncf::LogLevel::kInfo, "compress_weights", std::string("wrote '") + output_path + "'");
   if (report) *report = nncf::capi::NewBlob(result_report.ToJson());
   NNCF_API_END

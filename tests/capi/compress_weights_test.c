@@ -222,6 +222,61 @@ static void test_bad_input(const nncf_model* model) {
   CHECK(out == NULL);
 }
 
+/* Data-aware mixed precision: with a dataset and ratio < 1 the report names the data-aware default
+ * metric and the items reduced (subset_size of the 3 given); a dataset whose items do not fit the
+ * model fails naming the item, and an activation metric without a dataset is refused. */
+static void test_data_aware(const nncf_model* model) {
+  nncf_sample* good = mlp_input();
+  nncf_sample* bad = NULL;
+  const nncf_sample* items[3];
+  const int64_t wrong_shape[2] = {BATCH, FEATURES / 2};
+  static float half[BATCH * FEATURES / 2];
+  nncf_dataset* dataset = NULL;
+  nncf_dataset* bad_dataset = NULL;
+  nncf_compress_weights_params params;
+  nncf_model* out = NULL;
+  nncf_blob* report = NULL;
+  char* json;
+  items[0] = items[1] = items[2] = good;
+  CHECK_OK(nncf_dataset_create_from_samples(items, 3, &dataset));
+  NNCF_COMPRESS_WEIGHTS_PARAMS_INIT(&params);
+  CHECK(params.subset_size == 128);
+  params.mode = NNCF_COMPRESS_WEIGHTS_MODE_INT4_ASYM;
+  params.group_size = 32;
+  params.ratio = 0.5;
+  params.subset_size = 2;
+  CHECK_OK(nncf_compress_weights(model, dataset, &params, &out, &report));
+  json = (char*)malloc(nncf_blob_size(report) + 1);
+  memcpy(json, nncf_blob_data(report), nncf_blob_size(report));
+  json[nncf_blob_size(report)] = '\0';
+  CHECK(check_contains(json, "\"sensitivity_metric\":\"max_activation_variance\""));
+  CHECK(check_contains(json, "\"statistics_items\":2"));
+  CHECK(check_contains(json, "\"sensitivity\":"));
+  free(json);
+  nncf_blob_free(report);
+  nncf_model_free(out);
+
+  CHECK_OK(nncf_sample_create(&bad));
+  CHECK_OK(
+      nncf_sample_set_tensor(bad, "input", NNCF_DTYPE_FLOAT, wrong_shape, 2, half, sizeof half));
+  items[0] = bad;
+  CHECK_OK(nncf_dataset_create_from_samples(items, 1, &bad_dataset));
+  out = NULL;
+  CHECK_STATUS(nncf_compress_weights(model, bad_dataset, &params, &out, NULL),
+               NNCF_ERR_INVALID_ARGUMENT, "item 0: input 'input'");
+  CHECK(out == NULL);
+  params.sensitivity_metric = NNCF_SENSITIVITY_METRIC_HESSIAN_INPUT_ACTIVATION;
+  CHECK_STATUS(nncf_compress_weights(model, NULL, &params, &out, NULL), NNCF_ERR_INVALID_ARGUMENT,
+               "needs activation statistics");
+  params.subset_size = 0;
+  CHECK_STATUS(nncf_compress_weights(model, dataset, &params, &out, NULL),
+               NNCF_ERR_INVALID_ARGUMENT, "subset_size");
+  nncf_dataset_free(bad_dataset);
+  nncf_dataset_free(dataset);
+  nncf_sample_free(bad);
+  nncf_sample_free(good);
+}
+
 int main(void) {
   nncf_model* model = NULL;
   float reference[BATCH * CLASSES];
@@ -231,6 +286,7 @@ int main(void) {
   test_every_mode(model, reference);
   test_file_to_file(reference);
   test_bad_input(model);
+  test_data_aware(model);
   nncf_model_free(model);
   return check_finish();
 }

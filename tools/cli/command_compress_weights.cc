@@ -6,6 +6,7 @@
 #include "cli_error.h"
 #include "commands.h"
 #include "common_options.h"
+#include "data_source.h"
 #include "graph_dot.h"
 #include "graph_structure.h"
 #include "html_report.h"
@@ -17,7 +18,9 @@ namespace nncf_cli {
 namespace {
 
 struct CompressOptions {
-  std::string model, out, config, report, graph;
+  std::string model, out, config, report, graph, data;
+  int64_t batch = 1;
+  int64_t subset_size = 128;
   int32_t mode = NNCF_COMPRESS_WEIGHTS_MODE_INT8_ASYM;
   double ratio = 1.0;
   int32_t group_size = 0;
@@ -54,9 +57,15 @@ void RunCompress(CompressOptions& options, const GlobalOptions& global) {
   params.advanced = config.get();
   params.progress = ProgressReporter::Callback;
   params.progress_user_data = &progress;
+  params.subset_size = options.subset_size;
+  DatasetPtr dataset;
+  if (!options.data.empty()) {
+    ModelPtr model = LoadModel(options.model);  // to read the data against its inputs
+    dataset = LoadDataset(options.data, options.batch, model.get(), "creating the dataset");
+  }
 
   nncf_blob* raw_report = nullptr;
-  CheckWrite(nncf_compress_weights_file(options.model.c_str(), options.out.c_str(), nullptr,
+  CheckWrite(nncf_compress_weights_file(options.model.c_str(), options.out.c_str(), dataset.get(),
                                         &params, nullptr, &raw_report),
              "compressing the weights of '" + options.model + "'");
   progress.Finish();
@@ -144,6 +153,13 @@ Command AddCompressWeightsCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--config", options->config,
                       "JSON config; its \"compress_weights\" section supplies advanced parameters");
   command->add_option("--threads", options->threads, "Worker threads (0: one per core)")
+      ->capture_default_str();
+  command->add_option("--data", options->data,
+                      "Data for the data-aware sensitivity metrics (with --ratio < 1): .npy, .npz "
+                      "or a directory, as quantize's --data");
+  command->add_option("--batch", options->batch, "Rows per item when --data is a single file")
+      ->capture_default_str();
+  command->add_option("--subset-size", options->subset_size, "Items of --data reduced")
       ->capture_default_str();
   command->add_option(
       "--report", options->report,

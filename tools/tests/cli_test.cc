@@ -450,4 +450,24 @@ TEST_F(CliTest, AccuracyControlWithTopOneOnLabelledData) {
       << mismatch.err;
 }
 
+TEST_F(CliTest, CompressWeightsWithDataRanksByActivations) {
+  WriteFile(Path("dw_calib.npy"), NpyBytes({8, 1, 28, 28}, Images(8, 31), false));
+  RunResult run = Run({"-q", "compress-weights", kModel, Path("dw.onnx"), "--mode", "int4_asym",
+                       "--group-size", "-1", "--ratio", "0.5", "--all-layers", "--data",
+                       Path("dw_calib.npy"), "--subset-size", "5", "--report", Path("dw.json")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Json report = Parse(ReadText(Path("dw.json")));
+  const cJSON* metric = Get(report.get(), "sensitivity_metric");
+  ASSERT_TRUE(cJSON_IsString(metric));
+  EXPECT_STREQ(metric->valuestring, "max_activation_variance");
+  EXPECT_EQ(Number(report.get(), "statistics_items"), 5);
+  // Data that does not fit the model: the library's message names the item and the input.
+  WriteFile(Path("dw_bad.npy"), NpyBytes({2, 3}, {1, 2, 3, 4, 5, 6}, false));
+  RunResult bad = Run({"-q", "compress-weights", kModel, Path("dwx.onnx"), "--mode", "int4_asym",
+                       "--ratio", "0.5", "--all-layers", "--data", Path("dw_bad.npy")});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("item 0: input 'image'"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("dwx.onnx")));
+}
+
 }  // namespace

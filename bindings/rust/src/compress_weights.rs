@@ -83,6 +83,8 @@ pub struct CompressWeightsOptions<'a> {
     pub ignored_scope: IgnoredScope,
     /// Advanced parameters: the config's "compress_weights" section.
     pub advanced: Option<&'a Config>,
+    /// Dataset items reduced for the data-aware sensitivity metrics (default 128).
+    pub subset_size: u64,
 }
 
 impl Default for CompressWeightsOptions<'_> {
@@ -100,6 +102,7 @@ impl Default for CompressWeightsOptions<'_> {
             num_threads: 0,
             ignored_scope: IgnoredScope::default(),
             advanced: None,
+            subset_size: 128,
         }
     }
 }
@@ -131,6 +134,8 @@ impl CompressParams {
         raw.accuracy_level = options.accuracy_level;
         raw.allow_opset_upgrade = i32::from(options.allow_opset_upgrade);
         raw.num_threads = thread_count(options.num_threads)?;
+        raw.subset_size = i64::try_from(options.subset_size)
+            .map_err(|_| Error::new(Code::InvalidArgument, "subset_size does not fit in an i64"))?;
         raw.ignored_scope = scope.as_ptr();
         raw.advanced = options.advanced.map_or(ptr::null(), |c| c.as_ptr());
         raw.progress = progress;
@@ -278,7 +283,7 @@ mod tests {
             (ours.accuracy_level, ours.allow_opset_upgrade),
             (theirs.accuracy_level, theirs.allow_opset_upgrade)
         );
-        assert_eq!(ours.num_threads, theirs.num_threads);
+        assert_eq!((ours.num_threads, ours.subset_size), (theirs.num_threads, theirs.subset_size));
         assert!(ours.ignored_scope.is_null() && ours.advanced.is_null() && ours.progress.is_none());
     }
 }

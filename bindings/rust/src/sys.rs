@@ -6,8 +6,8 @@
 //! the crate.
 #![allow(non_camel_case_types)]
 
-use std::os::raw::{c_char, c_void};
 use core::marker::{PhantomData, PhantomPinned};
+use std::os::raw::{c_char, c_void};
 
 /// The header's `NNCF_API_VERSION`: the runtime must report at least this.
 pub const NNCF_API_VERSION: i32 = 2;
@@ -230,6 +230,7 @@ pub struct nncf_compress_weights_params {
     pub advanced: *const nncf_config,
     pub progress: nncf_progress_fn,
     pub progress_user_data: *mut c_void,
+    pub subset_size: i64,
 }
 
 pub type nncf_strip_format = i32;

@@ -219,15 +219,18 @@ fn calibration(count: usize) -> Dataset {
 }
 
 #[test]
-fn a_dataset_reaches_the_library() {
-    // This build compresses data-free only; the dataset handle must still arrive, and is refused.
+fn a_dataset_ranks_layers_by_activations() {
+    // With a dataset and ratio < 1, mixed precision uses the data-aware default metric over the
+    // dataset's items (up to subset_size).
     let model = Model::load(MLP).unwrap();
     let mut dataset = calibration(4);
-    let options = CompressWeightsOptions { ratio: 0.5, ..four_bit(CompressWeightsMode::Int4Asym) };
-    let err = model.compress_weights(Some(&mut dataset), &options).unwrap_err();
-    assert_eq!(err.code(), Code::Unsupported, "{err}");
-    assert!(err.message().contains("data-aware"), "{err}");
-    model.compress_weights(None, &options).unwrap();
+    let options =
+        CompressWeightsOptions { ratio: 0.5, subset_size: 3, ..four_bit(CompressWeightsMode::Int4Asym) };
+    let (_, report) = model.compress_weights(Some(&mut dataset), &options).unwrap();
+    assert!(report.contains("\"sensitivity_metric\":\"max_activation_variance\""), "{report}");
+    assert!(report.contains("\"statistics_items\":3"), "{report}");
+    let (_, data_free) = model.compress_weights(None, &options).unwrap();
+    assert!(data_free.contains("\"sensitivity_metric\":\"weight_quantization_error\""), "{data_free}");
 }
 
 #[test]

@@ -156,6 +156,11 @@ struct RequestState {
         return;
       }
     }
+    if (request.reduction == Reduction::kVisit) {
+      request.visit(tensor);
+      ++items_seen;
+      return;
+    }
     if (request.reduction == Reduction::kRaw && request.aggregation != Aggregation::kHistogram) {
       raw.push_back(tensor);
       ++items_seen;
@@ -422,7 +427,10 @@ int StatisticsCollector::Add(const StatisticRequest& request) {
   }
   StatisticRequest normalized = request;
   const std::string label = "statistic of '" + request.tensor + "'";
-  if (normalized.reduction == Reduction::kShape ||
+  if (normalized.reduction == Reduction::kVisit && !normalized.visit) {
+    Fail(ErrorCode::kInvalidArgument, label + ": a kVisit request needs a visit function");
+  }
+  if (normalized.reduction == Reduction::kShape || normalized.reduction == Reduction::kVisit ||
       (normalized.reduction == Reduction::kRaw &&
        normalized.aggregation != Aggregation::kHistogram)) {
     normalized.aggregation = Aggregation::kNone;
@@ -454,7 +462,7 @@ int StatisticsCollector::Add(const StatisticRequest& request) {
     Fail(ErrorCode::kInvalidArgument,
          label + ": max_items must be -1 or positive, got " + std::to_string(request.max_items));
   }
-  for (size_t i = 0; i < impl_->states.size(); ++i) {
+  for (size_t i = 0; i < impl_->states.size() && normalized.reduction != Reduction::kVisit; ++i) {
     if (SameRequest(impl_->states[i]->request, normalized)) return static_cast<int>(i);
   }
   auto state = std::make_unique<RequestState>();

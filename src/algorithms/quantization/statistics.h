@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,8 @@ enum class Reduction {
   kAbsQuantile,  // of |x| at `quantile`
   kShape,        // the value's shape on the first item only (result: int64 tensor of dims)
   kRaw,          // the whole value per item (result: `raw`)
+  kVisit,        // `visit` sees each item's value (plain layout, float types as stored) and
+                 // keeps what it needs; nothing is stored here (result: items_seen only)
 };
 
 // kNone keeps every item's reduced value: the result stacks them on a new axis 0 (items, or
@@ -59,6 +62,7 @@ struct StatisticRequest {
   double outlier_prob = 1e-4;            // *NoOutliers aggregations: kept quantile range [p, 1-p]
   std::optional<double> clipping_value;  // inputs clipped to [-v, v] before reducing
   int64_t max_items = -1;                // items this request sees; -1 = the whole subset
+  std::function<void(const ir::Tensor&)> visit;  // kVisit; never shared with another request
 };
 
 struct StatisticResult {

@@ -2,6 +2,8 @@
 // quantization and writing, in memory or streamed file to file.
 #include "algorithms/weight_compression/compress_weights.h"
 
+#include "algorithms/weight_compression/activation_statistics.h"
+
 #include <cjson/cJSON.h>
 
 #include <algorithm>
@@ -44,7 +46,7 @@ bool IsInt8(WeightMode mode) {
   return mode == WeightMode::kInt8Asym || mode == WeightMode::kInt8Sym;
 }
 
-ResolvedParams Resolve(const CompressWeightsParams& params) {
+ResolvedParams Resolve(const CompressWeightsParams& params, bool has_dataset) {
   ResolvedParams resolved;
   resolved.mode = params.mode;
   const std::string mode_name = WeightModeName(params.mode);
@@ -98,7 +100,11 @@ ResolvedParams Resolve(const CompressWeightsParams& params) {
            "group_size_fallback_mode \"adjust\" is not allowed with it");
     }
   }
-  if (params.sensitivity_metric &&
+  if (params.subset_size < 1) {
+    Fail(ErrorCode::kInvalidArgument,
+         "compress_weights: subset_size must be >= 1, got " + std::to_string(params.subset_size));
+  }
+  if (!has_dataset && params.sensitivity_metric &&
       *params.sensitivity_metric != SensitivityMetric::kWeightQuantizationError &&
       resolved.ratio < 1) {
     Fail(ErrorCode::kInvalidArgument,
@@ -257,9 +263,10 @@ using EditSink = std::function<void(WeightEdit&)>;
 
 // The whole pipeline. `sink` sees each edit right after it is made (the streaming writer swaps
 // its tensors for references there).
-ir::Model RunPipeline(const ir::Model& model, const CompressWeightsParams& params,
-                      const Context& context, CompressWeightsReport* report, const EditSink& sink) {
-  const ResolvedParams resolved = Resolve(params);
+ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
+                      const CompressWeightsParams& params, const Context& context,
+                      CompressWeightsReport* report, const EditSink& sink) {
+  const ResolvedParams resolved = Resolve(params, dataset != nullptr);
   if (!model.graph) Fail(ErrorCode::kInvalidModel, "compress_weights: the model has no graph");
   const ir::Graph& graph = *model.graph;
   const std::set<std::string> ignored = MatchIgnoredScope(graph, params.ignored_scope);
@@ -274,14 +281,53 @@ ir::Model RunPipeline(const ir::Model& model, const CompressWeightsParams& param
   LayerPlan plan = PlanLayers(graph, ignored, options);
   context.Progress(kStage, 0.0);
 
+  std::map<size_t, double> sensitivities;  // by plan index
+  std::string metric_name;
+  int64_t statistics_items = 0;
   if (!IsInt8(resolved.mode) && resolved.ratio < 1 && !plan.ratio_defining.empty()) {
+    const SensitivityMetric metric =
+        params.sensitivity_metric.value_or(dataset ? SensitivityMetric::kMaxActivationVariance
+                                                   : SensitivityMetric::kWeightQuantizationError);
+    metric_name = SensitivityMetricName(metric);
+    std::map<std::string, ActivationStatistics> statistics;
+    if (metric != SensitivityMetric::kWeightQuantizationError) {
+      std::vector<std::string> activations;
+      for (size_t index : plan.ratio_defining) {
+        const std::string activation = ActivationOf(graph, plan.weights[index].weight);
+        if (!activation.empty() &&
+            std::find(activations.begin(), activations.end(), activation) == activations.end()) {
+          activations.push_back(activation);
+        }
+      }
+      statistics = CollectActivationStatistics(model, *dataset, activations, params.subset_size,
+                                               resolved.num_threads, context,
+                                               kStage + std::string(": statistics"));
+      for (const auto& entry : statistics) {
+        statistics_items = std::max(statistics_items, entry.second.items);
+      }
+    }
     std::vector<double> scores;
     std::vector<int64_t> sizes;
     for (size_t k = 0; k < plan.ratio_defining.size(); ++k) {
       const WeightCandidate& weight = plan.weights[plan.ratio_defining[k]].weight;
       const ir::Tensor* tensor = graph.FindInitializer(weight.site.weight_name);
-      scores.push_back(
-          WeightQuantizationScore(*tensor, weight.SingleReductionAxis(), resolved.num_threads));
+      double score = 0;
+      if (metric == SensitivityMetric::kWeightQuantizationError) {
+        score =
+            WeightQuantizationScore(*tensor, weight.SingleReductionAxis(), resolved.num_threads);
+      } else if (weight.kind != LayerKind::kEmbedding) {
+        // Embeddings have no input activation: score 0, the first to take the primary mode.
+        const double weight_term =
+            metric == SensitivityMetric::kHessianInputActivation
+                ? WeightQuantizationFrobenius(*tensor, weight.SingleReductionAxis(),
+                                              resolved.num_threads)
+                : WeightQuantizationScore(*tensor, weight.SingleReductionAxis(),
+                                          resolved.num_threads);
+        score =
+            weight_term * ActivationSensitivity(statistics.at(ActivationOf(graph, weight)), metric);
+      }
+      sensitivities[plan.ratio_defining[k]] = score;
+      scores.push_back(score);
       sizes.push_back(weight.num_weights);
       context.Progress(kStage + std::string(": mixed precision"),
                        double(k + 1) / double(plan.ratio_defining.size()));
@@ -336,6 +382,7 @@ ir::Model RunPipeline(const ir::Model& model, const CompressWeightsParams& param
     layer.bits = WeightModeBits(config.mode);
     layer.group_size = config.group_size;
     layer.error = error;
+    if (sensitivities.count(order[n])) layer.sensitivity = sensitivities.at(order[n]);
     layer_reports[order[n]] = layer;
     processed.push_back(ProcessedWeight{weight.site, std::move(edit)});
     context.Progress(kStage, double(n + 1) / double(order.size()));
@@ -385,6 +432,8 @@ ir::Model RunPipeline(const ir::Model& model, const CompressWeightsParams& param
       report->layers.push_back(FloatReport(skipped));
     }
     report->ratio_achieved = RatioAchieved(plan, resolved.mode);
+    report->sensitivity_metric = metric_name;
+    report->statistics_items = statistics_items;
   }
   Log(LogLevel::kInfo, kStage,
       "compressed " + std::to_string(order.size()) + " weights (" +
@@ -426,6 +475,7 @@ void CompressWeightsParams::ApplyConfig(const config::Config& config) {
   if (SetAndNotNull(config, s + "ratio")) ratio = config.GetNumber(s + "ratio");
   if (SetAndNotNull(config, s + "group_size")) group_size = config.GetInt(s + "group_size");
   if (SetAndNotNull(config, s + "all_layers")) all_layers = config.GetBool(s + "all_layers");
+  if (config.Has(s + "subset_size")) subset_size = config.GetInt(s + "subset_size");
   if (SetAndNotNull(config, s + "sensitivity_metric")) {
     const std::string name = config.GetString(s + "sensitivity_metric");
     static const std::map<std::string, SensitivityMetric> kMetrics = {
@@ -490,6 +540,22 @@ void CompressWeightsParams::ApplyConfig(const config::Config& config) {
   AddIgnoredScopeFromConfig(config, "compress_weights", &ignored_scope);
 }
 
+const char* SensitivityMetricName(SensitivityMetric metric) {
+  switch (metric) {
+    case SensitivityMetric::kWeightQuantizationError:
+      return "weight_quantization_error";
+    case SensitivityMetric::kHessianInputActivation:
+      return "hessian_input_activation";
+    case SensitivityMetric::kMeanActivationVariance:
+      return "mean_activation_variance";
+    case SensitivityMetric::kMaxActivationVariance:
+      return "max_activation_variance";
+    case SensitivityMetric::kMeanActivationMagnitude:
+      return "mean_activation_magnitude";
+  }
+  return "unknown";
+}
+
 std::string CompressWeightsReport::ToJson() const {
   std::unique_ptr<cJSON, void (*)(cJSON*)> root(cJSON_CreateObject(), cJSON_Delete);
   if (!root) throw std::bad_alloc();
@@ -503,8 +569,19 @@ std::string CompressWeightsReport::ToJson() const {
     cJSON_AddNumberToObject(item, "bits", layer.bits);
     cJSON_AddNumberToObject(item, "group_size", static_cast<double>(layer.group_size));
     cJSON_AddNumberToObject(item, "error", std::isfinite(layer.error) ? layer.error : 0.0);
+    if (std::isnan(layer.sensitivity)) {
+      cJSON_AddNullToObject(item, "sensitivity");
+    } else {
+      cJSON_AddNumberToObject(item, "sensitivity", layer.sensitivity);
+    }
   }
   cJSON_AddNumberToObject(root.get(), "ratio_achieved", ratio_achieved);
+  if (sensitivity_metric.empty()) {
+    cJSON_AddNullToObject(root.get(), "sensitivity_metric");
+  } else {
+    cJSON_AddStringToObject(root.get(), "sensitivity_metric", sensitivity_metric.c_str());
+  }
+  cJSON_AddNumberToObject(root.get(), "statistics_items", static_cast<double>(statistics_items));
   char* text = cJSON_PrintUnformatted(root.get());
   if (!text) throw std::bad_alloc();
   std::string json(text);
@@ -512,19 +589,32 @@ std::string CompressWeightsReport::ToJson() const {
   return json;
 }
 
+ir::Model CompressWeights(const ir::Model& model, data::Dataset* dataset,
+                          const CompressWeightsParams& params, const Context& context,
+                          CompressWeightsReport* report) {
+  return RunPipeline(model, dataset, params, context, report, EditSink());
+}
+
 ir::Model CompressWeights(const ir::Model& model, const CompressWeightsParams& params,
                           const Context& context, CompressWeightsReport* report) {
-  return RunPipeline(model, params, context, report, EditSink());
+  return CompressWeights(model, nullptr, params, context, report);
 }
 
 void CompressWeightsFile(const std::string& input_path, const std::string& output_path,
                          const CompressWeightsParams& params, const onnx::SaveOptions& save,
                          const Context& context, CompressWeightsReport* report) {
+  CompressWeightsFile(input_path, output_path, nullptr, params, save, context, report);
+}
+
+void CompressWeightsFile(const std::string& input_path, const std::string& output_path,
+                         data::Dataset* dataset, const CompressWeightsParams& params,
+                         const onnx::SaveOptions& save, const Context& context,
+                         CompressWeightsReport* report) {
   onnx::LoadOptions load;
   load.mmap_external_data = true;
   load.validate = true;
   const ir::Model model = onnx::LoadModelFile(input_path, load);
-  Resolve(params);  // bad parameters fail before any file is created
+  Resolve(params, dataset != nullptr);  // bad parameters fail before any file is created
 
   // SaveModelFile's rule for which tensors go to the data file. kAuto cannot see the output
   // before it exists, so it follows the input: external when the input needed it.
@@ -554,7 +644,7 @@ void CompressWeightsFile(const std::string& input_path, const std::string& outpu
       tensor = std::move(reference);  // drops the compressed bytes
     }
   };
-  const ir::Model result = RunPipeline(model, params, context, report, sink);
+  const ir::Model result = RunPipeline(model, dataset, params, context, report, sink);
   writer.Finish(result, context);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -11,21 +12,29 @@
 #include "algorithms/weight_compression/weight_format_writer.h"
 #include "core/common/context.h"
 #include "core/config/config.h"
+#include "core/data/dataset.h"
 #include "core/ir/model.h"
 #include "onnx/model_io.h"
 
 namespace nncf::algorithms::wc {
 
 enum class BackupMode { kInt8Asym, kInt8Sym, kNone };
-enum class SensitivityMetric { kWeightQuantizationError, kHessianInputActivation,
-                               kMeanActivationVariance, kMaxActivationVariance,
-                               kMeanActivationMagnitude };
+enum class SensitivityMetric {
+  kWeightQuantizationError,
+  kHessianInputActivation,
+  kMeanActivationVariance,
+  kMaxActivationVariance,
+  kMeanActivationMagnitude
+};
 enum class GroupSizeFallback { kError, kIgnore, kAdjust };
+
+// NNCF's name of a metric ("max_activation_variance").
+const char* SensitivityMetricName(SensitivityMetric metric);
 
 struct CompressWeightsParams {
   WeightMode mode = WeightMode::kInt8Asym;
-  std::optional<double> ratio;         // nullopt = NNCF's default (1)
-  std::optional<int64_t> group_size;   // nullopt = NNCF's default for the mode; -1 per channel
+  std::optional<double> ratio;        // nullopt = NNCF's default (1)
+  std::optional<int64_t> group_size;  // nullopt = NNCF's default for the mode; -1 per channel
   bool all_layers = false;
   std::optional<SensitivityMetric> sensitivity_metric;
   std::optional<BackupMode> backup_mode;
@@ -34,6 +43,8 @@ struct CompressWeightsParams {
   bool allow_opset_upgrade = true;
   int num_threads = 0;
   IgnoredScope ignored_scope;
+  // Dataset items used for activation statistics (data-aware mixed precision); NNCF's default.
+  int64_t subset_size = 128;
   GroupSizeFallback group_size_fallback = GroupSizeFallback::kError;
   int64_t min_adjusted_group_size = 32;
 
@@ -49,19 +60,35 @@ struct LayerReport {
   int bits = 0;
   int64_t group_size = 0;
   double error = 0;  // WeightQuantizationError of the chosen mode
+  // The mixed-precision score of a ratio-defining layer (lower goes to the primary mode first);
+  // NaN when no ranking ran.
+  double sensitivity = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct CompressWeightsReport {
   std::vector<LayerReport> layers;
-  double ratio_achieved = 0;  // share of ratio-defining parameters in the primary mode
+  double ratio_achieved = 0;       // share of ratio-defining parameters in the primary mode
+  std::string sensitivity_metric;  // the metric that ranked layers; "" when none ran
+  int64_t statistics_items = 0;    // dataset items reduced for a data-aware metric
   std::string ToJson() const;
 };
 
-// In memory. The input is never modified.
+// In memory. The input is never modified. `dataset` (may be null) feeds the data-aware
+// sensitivity metrics of mixed precision: with it and ratio < 1, one executor pass over the
+// first subset_size items reduces the input activation of every ratio-defining layer, and the
+// default metric becomes MAX_ACTIVATION_VARIANCE, as in NNCF.
+ir::Model CompressWeights(const ir::Model& model, data::Dataset* dataset,
+                          const CompressWeightsParams& params, const Context& context,
+                          CompressWeightsReport* report);
 ir::Model CompressWeights(const ir::Model& model, const CompressWeightsParams& params,
                           const Context& context, CompressWeightsReport* report);
 
-// File to file, streaming: peak memory near the largest weight.
+// File to file, streaming: peak memory near the largest weight (plus the executor's activations
+// when a dataset is reduced).
+void CompressWeightsFile(const std::string& input_path, const std::string& output_path,
+                         data::Dataset* dataset, const CompressWeightsParams& params,
+                         const onnx::SaveOptions& save, const Context& context,
+                         CompressWeightsReport* report);
 void CompressWeightsFile(const std::string& input_path, const std::string& output_path,
                          const CompressWeightsParams& params, const onnx::SaveOptions& save,
                          const Context& context, CompressWeightsReport* report);

@@ -691,4 +691,18 @@ double WeightQuantizationScore(const ir::Tensor& weight, int64_t reduction_axis,
   return 1.0 / (WeightQuantizationError(weight, int8) + eps);
 }
 
+double WeightQuantizationFrobenius(const ir::Tensor& weight, int64_t reduction_axis,
+                                   int num_threads) {
+  const CompressedWeight int8 =
+      QuantizeWeight(weight, WeightMode::kInt8Asym, reduction_axis, -1, num_threads);
+  const std::vector<float> restored = DequantizeToFloat(int8);
+  const std::vector<float> original = WeightAsFloat(weight);
+  double sum = 0.0;
+  for (size_t i = 0; i < original.size(); ++i) {
+    const double diff = static_cast<double>(restored[i]) - static_cast<double>(original[i]);
+    sum += diff * diff;
+  }
+  return std::sqrt(sum);
+}
+
 }  // namespace nncf::algorithms::wc

@@ -29,4 +29,9 @@ double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight&
 // sends the lowest scores to the primary (4-bit) mode first.
 double WeightQuantizationScore(const ir::Tensor& weight, int64_t reduction_axis, int num_threads);
 
+// NNCF's HESSIAN_INPUT_ACTIVATION weight term (get_integer_quantization_error with reduction
+// "frobenius"): the Frobenius norm of (dequantized - w) for INT8_ASYM per channel.
+double WeightQuantizationFrobenius(const ir::Tensor& weight, int64_t reduction_axis,
+                                   int num_threads);
+
 }  // namespace nncf::algorithms::wc
