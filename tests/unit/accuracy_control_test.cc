@@ -377,6 +377,28 @@ TEST(AccuracyControl, AutoModeSwitchesOnUnsupportedProbe) {
   EXPECT_EQ(PhaseCalls(report, "initial_validation"), 2);  // the failed probe and the full call
 }
 
+TEST(AccuracyControl, TunerTriesNnccfGridAndKeepsTheDefaultWhenNothingIsBetter) {
+  // The scripted metric depends only on which layers are quantized, so no combination scores
+  // strictly higher than the default quantization and the default model is kept. The MinMax
+  // step's grid for a non-transformer: propagation rule 1 value, preset 2, weight range 1,
+  // activation range 3 x 3, fast bias correction 2 = 15 candidates, each scored with one call on
+  // the tuner subset, plus one call scoring the default; per-item values come from the callback.
+  ScriptedMetric script = StepBackScript(true);
+  AccuracyControlParams params = Params(0.0625, 2);
+  params.tune_hyperparams = true;
+  const AcRun run = RunScripted(script, params, FourLayerMlp());
+  EXPECT_FALSE(run.report.hyperparameters_tuned);
+  EXPECT_EQ(PhaseCalls(run.report, "tune_hyperparams"), 16);
+  // The tuner subset is the quantize subset_size (16) of the 4 validation items: all of them.
+  int tuner_calls_on_all_items = 0;
+  for (const auto& indices : script.calls) {
+    if (indices == std::vector<int64_t>{0, 1, 2, 3}) ++tuner_calls_on_all_items;
+  }
+  EXPECT_GE(tuner_calls_on_all_items, 16);
+  // The revert loop then runs as without tuning.
+  EXPECT_EQ(RevertedOps(run.report), (std::vector<std::string>{"mm_b", "mm_d!", "mm_a", "mm_c"}));
+}
+
 TEST(AccuracyControl, BadCallbacksAndParameters) {
   const ir::Model model = FourLayerMlp();
   VectorDataset calibration(RandomItems(16, 7));
