@@ -9,6 +9,7 @@
 
 #include "core/common/error.h"
 #include "core/data/dataset.h"
+#include "model_builder.h"
 
 namespace nncf::testing {
 
@@ -33,5 +34,13 @@ class VectorDataset : public data::Dataset {
   std::vector<data::Sample> items_;
   bool known_length_;
 };
+
+// A dataset item holding one float tensor.
+inline data::Sample FloatItem(const std::string& name, std::vector<int64_t> dims,
+                              const std::vector<float>& values) {
+  data::Sample sample;
+  sample.Set(ModelBuilder::FloatTensor(name, std::move(dims), values));
+  return sample;
+}
 
 }  // namespace nncf::testing

@@ -16,15 +16,9 @@
 namespace nncf::algorithms::wc {
 namespace {
 
+using testing::FloatItem;
 using testing::ModelBuilder;
 using testing::VectorDataset;
-
-data::Sample Item(const std::string& name, std::vector<int64_t> dims,
-                  const std::vector<float>& values) {
-  data::Sample sample;
-  sample.Set(ModelBuilder::FloatTensor(name, std::move(dims), values));
-  return sample;
-}
 
 // x [2, 3] -> MatMul(W [3, 2]) -> y.
 ir::Model OneMatMul() {
@@ -43,8 +37,8 @@ ir::Model OneMatMul() {
 //   mean_magnitude = (5.5/3 + 5/3) / 2 = 1.75
 //   hawq: acc = 14.5 / 6, then (acc + 34) / 6; times 2 / 2 items.
 TEST(ActivationStatistics, NnccfReducersOnTwoItems) {
-  VectorDataset dataset({Item("x", {2, 3}, {1, -2, 0.5f, 3, 0, 0.5f}),
-                         Item("x", {2, 3}, {0, 4, -1, 0, -4, 1})});
+  VectorDataset dataset({FloatItem("x", {2, 3}, {1, -2, 0.5f, 3, 0, 0.5f}),
+                         FloatItem("x", {2, 3}, {0, 4, -1, 0, -4, 1})});
   const auto stats =
       CollectActivationStatistics(OneMatMul(), dataset, {"x"}, 128, 1, Context(), "test");
   ASSERT_EQ(stats.count("x"), 1u);
@@ -60,8 +54,8 @@ TEST(ActivationStatistics, NnccfReducersOnTwoItems) {
 }
 
 TEST(ActivationStatistics, SubsetSizeCountsItems) {
-  VectorDataset dataset({Item("x", {2, 3}, {1, -2, 0.5f, 3, 0, 0.5f}),
-                         Item("x", {2, 3}, {0, 4, -1, 0, -4, 1})});
+  VectorDataset dataset({FloatItem("x", {2, 3}, {1, -2, 0.5f, 3, 0, 0.5f}),
+                         FloatItem("x", {2, 3}, {0, 4, -1, 0, -4, 1})});
   const auto stats =
       CollectActivationStatistics(OneMatMul(), dataset, {"x"}, 1, 1, Context(), "test");
   EXPECT_EQ(stats.at("x").items, 1);
@@ -69,7 +63,7 @@ TEST(ActivationStatistics, SubsetSizeCountsItems) {
 }
 
 TEST(ActivationStatistics, BadItemsAndOneDimensionalActivations) {
-  VectorDataset wrong({Item("x", {2, 4}, {1, 2, 3, 4, 5, 6, 7, 8})});
+  VectorDataset wrong({FloatItem("x", {2, 4}, {1, 2, 3, 4, 5, 6, 7, 8})});
   try {
     CollectActivationStatistics(OneMatMul(), wrong, {"x"}, 128, 1, Context(), "test");
     ADD_FAILURE() << "no error";
@@ -83,13 +77,12 @@ TEST(ActivationStatistics, BadItemsAndOneDimensionalActivations) {
   b.Input("v", {3}).Output("y", {2});
   b.Floats("w", {3, 2}, {1, 2, 3, 4, 5, 6});
   b.Node("MatMul", {"v", "w"}, {"y"}, {}, "mm");
-  VectorDataset vectors({Item("v", {3}, {1, 2, 3})});
+  VectorDataset vectors({FloatItem("v", {3}, {1, 2, 3})});
   try {
     CollectActivationStatistics(b.Build(), vectors, {"v"}, 128, 1, Context(), "test");
     ADD_FAILURE() << "no error";
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("'v' has rank 1"), std::string::npos)
-        << error.what();
+    EXPECT_NE(std::string(error.what()).find("'v' has rank 1"), std::string::npos) << error.what();
   }
 }
 

@@ -29,20 +29,14 @@
 namespace nncf::algorithms::quantization {
 namespace {
 
+using testing::FloatItem;
 using testing::ModelBuilder;
 using testing::VectorDataset;
 
-data::Sample Item(const std::string& name, std::vector<int64_t> dims,
-                  const std::vector<float>& values) {
-  data::Sample sample;
-  sample.Set(ModelBuilder::FloatTensor(name, std::move(dims), values));
-  return sample;
-}
-
 // Two items of x [1, 2, 2, 2] whose channel means over both items are m = (1, 2).
 std::vector<data::Sample> ImageItems() {
-  return {Item("x", {1, 2, 2, 2}, {0, 1, 2, 1, 1, 2, 3, 4}),
-          Item("x", {1, 2, 2, 2}, {1, 1, 1, 1, 0, 1, 2, 3})};
+  return {FloatItem("x", {1, 2, 2, 2}, {0, 1, 2, 1, 1, 2, 3, 4}),
+          FloatItem("x", {1, 2, 2, 2}, {1, 1, 1, 1, 0, 1, 2, 3})};
 }
 
 std::vector<float> Floats(const ir::Tensor& tensor) {
@@ -214,8 +208,8 @@ ir::Model GemmModel(bool quantized) {
 
 TEST(FastBiasCorrection, GemmTransB) {
   // Items: x rows average over both items to m = (2, 4, 6) along K (axis -1).
-  std::vector<data::Sample> items = {Item("x", {2, 3}, {1, 3, 5, 3, 5, 7}),
-                                     Item("x", {2, 3}, {2, 4, 6, 2, 4, 6})};
+  std::vector<data::Sample> items = {FloatItem("x", {2, 3}, {1, 3, 5, 3, 5, 7}),
+                                     FloatItem("x", {2, 3}, {2, 4, 6, 2, 4, 6})};
   // shift_n = sum_k (W - Wq)[n, k] m_k = (0.05 * 2, 0.05 * 4) = (0.1, 0.2).
   Result result = Correct(GemmModel(false), GemmModel(true), std::move(items), /*fast=*/true);
   ExpectNear(Floats(*result.quantized.graph->FindInitializer("C")), {0.6f, -0.3f});
@@ -253,7 +247,8 @@ ir::Model MatMulAddModel(bool quantized, bool constant_bias) {
 
 std::vector<data::Sample> SequenceItems() {
   // m = (2, 4, 6) along the last axis over both items and both rows.
-  return {Item("x", {1, 2, 3}, {1, 3, 5, 3, 5, 7}), Item("x", {1, 2, 3}, {2, 4, 6, 2, 4, 6})};
+  return {FloatItem("x", {1, 2, 3}, {1, 3, 5, 3, 5, 7}),
+          FloatItem("x", {1, 2, 3}, {2, 4, 6, 2, 4, 6})};
 }
 
 TEST(FastBiasCorrection, MatMulAdd) {

@@ -27,21 +27,15 @@
 namespace nncf::algorithms::quantization {
 namespace {
 
+using testing::FloatItem;
 using testing::ModelBuilder;
 using testing::VectorDataset;
-
-data::Sample Item(const std::string& name, std::vector<int64_t> dims,
-                  const std::vector<float>& values) {
-  data::Sample sample;
-  sample.Set(ModelBuilder::FloatTensor(name, std::move(dims), values));
-  return sample;
-}
 
 // The two calibration items of the small models: per-channel |x| maxima [1,4,1] and [3,1,0.5],
 // so the aggregated activation statistic is a = [3, 4, 1].
 std::vector<data::Sample> TwoItems(const std::string& input = "x") {
-  return {Item(input, {2, 3}, {1, -2, 0.5f, 0.25f, 4, -1}),
-          Item(input, {2, 3}, {-3, 1, 0, 0.5f, 0.5f, 0.5f})};
+  return {FloatItem(input, {2, 3}, {1, -2, 0.5f, 0.25f, 4, -1}),
+          FloatItem(input, {2, 3}, {-3, 1, 0, 0.5f, 0.5f, 0.5f})};
 }
 
 const std::vector<float> kW1 = {1, -2, 0.5f, 0.25f, -4, 2};       // [3,2]: row |max| 2, 0.5, 4
@@ -168,8 +162,8 @@ TEST(SmoothQuantTest, GemmTransBSmoothsTheColumnsOfB) {
   b.Node("Relu", {"x"}, {"r"}, {}, "relu");
   b.Node("Gemm", {"r", "B"}, {"y"}, {ir::Attribute::Int("transB", 1)}, "gemm");
   // Relu leaves the statistics as they were for the items below: a = [3, 4, 1].
-  std::vector<data::Sample> items = {Item("x", {2, 3}, {3, 0, 0.5f, 0, 4, -1}),
-                                     Item("x", {2, 3}, {-1, 1, 1, 0, 0, 0})};
+  std::vector<data::Sample> items = {FloatItem("x", {2, 3}, {3, 0, 0.5f, 0, 4, -1}),
+                                     FloatItem("x", {2, 3}, {-1, 1, 1, 0, 0, 0})};
   SmoothQuantRun run = RunSmoothQuant(b.Build(), items, Alpha(0.5));
 
   ASSERT_EQ(run.groups.size(), 1u);
@@ -222,7 +216,7 @@ TEST(SmoothQuantTest, ScalesAreClippedToTheQuantileAndToOneHundred) {
   b.Floats("W", {4, 1}, {1e-4f, 1, -1, 1});
   b.Node("MatMul", {"x", "W"}, {"y"}, {}, "mm");
   SmoothQuantRun run =
-      RunSmoothQuant(b.Build(), {Item("x", {1, 4}, {-1e6f, 1, 1, -1})}, Alpha(0.5));
+      RunSmoothQuant(b.Build(), {FloatItem("x", {1, 4}, {-1e6f, 1, 1, -1})}, Alpha(0.5));
   ASSERT_EQ(run.groups.size(), 1u);
   ExpectValues(run.output.graph->FindInitializer("W"), {1e-2f, 1, -1, 1}, 1e-6);
   ExpectValues(run.output.graph->FindInitializer("nncf_model_input_0_0_0/nncf_smooth_quant_scale"),

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "npy_image.h"
+
 extern char** environ;
 
 namespace {
@@ -91,28 +93,11 @@ std::string CliTest::dir_;
 // A .npy image of float32 (descr "<f4") or float64 ("<f8") values.
 std::string NpyBytes(const std::vector<int64_t>& shape, const std::vector<double>& values,
                      bool float64) {
-  std::string shape_text = "(";
-  for (int64_t dim : shape) shape_text += std::to_string(dim) + ", ";
-  shape_text += ")";
-  std::string header = std::string("{'descr': '") + (float64 ? "<f8" : "<f4") +
-                       "', 'fortran_order': False, 'shape': " + shape_text + ", }";
-  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-  header.push_back('\n');
-  std::string bytes = "\x93NUMPY";
-  bytes.push_back(1);
-  bytes.push_back(0);
-  bytes.push_back(static_cast<char>(header.size() & 0xff));
-  bytes.push_back(static_cast<char>(header.size() >> 8));
-  bytes += header;
-  for (double value : values) {
-    if (float64) {
-      bytes.append(reinterpret_cast<const char*>(&value), sizeof value);
-    } else {
-      const float narrowed = static_cast<float>(value);
-      bytes.append(reinterpret_cast<const char*>(&narrowed), sizeof narrowed);
-    }
+  if (float64) {
+    return nncf_cli_test::NpyImage("<f8", shape, values.data(), values.size() * sizeof(double));
   }
-  return bytes;
+  const std::vector<float> narrowed(values.begin(), values.end());
+  return nncf_cli_test::NpyImage("<f4", shape, narrowed.data(), narrowed.size() * sizeof(float));
 }
 
 // Deterministic pseudo-images in [-1, 1].
@@ -381,18 +366,8 @@ std::vector<float> ReadFloatNpy(const std::string& path) {
 }
 
 std::string Int64Npy(const std::vector<int64_t>& values) {
-  std::string header = "{'descr': '<i8', 'fortran_order': False, 'shape': (" +
-                       std::to_string(values.size()) + ",), }";
-  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-  header.push_back('\n');
-  std::string bytes = "\x93NUMPY";
-  bytes.push_back(1);
-  bytes.push_back(0);
-  bytes.push_back(static_cast<char>(header.size() & 0xff));
-  bytes.push_back(static_cast<char>(header.size() >> 8));
-  bytes += header;
-  bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(int64_t));
-  return bytes;
+  return nncf_cli_test::NpyImage("<i8", {static_cast<int64_t>(values.size())}, values.data(),
+                                 values.size() * sizeof(int64_t));
 }
 
 TEST_F(CliTest, AccuracyControlWithTopOneOnLabelledData) {

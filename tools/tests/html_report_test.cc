@@ -23,6 +23,7 @@
 
 #include "cli_error.h"
 #include "html_report.h"
+#include "npy_image.h"
 
 extern char** environ;
 
@@ -204,23 +205,14 @@ class ChromiumReport : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   static void WriteImages(const fs::path& path, int count) {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                         std::to_string(count) + ", 1, 28, 28), }";
-    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-    header.push_back('\n');
-    std::string bytes = "\x93NUMPY";
-    bytes.push_back(1);
-    bytes.push_back(0);
-    bytes.push_back(static_cast<char>(header.size() & 0xff));
-    bytes.push_back(static_cast<char>(header.size() >> 8));
-    bytes += header;
+    std::vector<float> values(static_cast<size_t>(count) * 28 * 28);
     unsigned state = 7;
-    for (int i = 0; i < count * 28 * 28; ++i) {
+    for (float& value : values) {
       state = state * 1103515245u + 12345u;
-      const float value = static_cast<float>((state >> 8) % 2001) / 1000.0f - 1.0f;
-      bytes.append(reinterpret_cast<const char*>(&value), sizeof value);
+      value = static_cast<float>((state >> 8) % 2001) / 1000.0f - 1.0f;
     }
-    std::ofstream(path, std::ios::binary) << bytes;
+    std::ofstream(path, std::ios::binary) << nncf_cli_test::NpyImage(
+        "<f4", {count, 1, 28, 28}, values.data(), values.size() * sizeof(float));
   }
 
   // Runs the tool twice (JSON and HTML report), renders the page in Chromium; returns the JSON
