@@ -453,6 +453,54 @@ TEST(AccuracyControl, BadCallbacksAndParameters) {
   expect_code(ok, zero_subset, ErrorCode::kInvalidArgument, "ranking_subset_size");
 }
 
+TEST(GroupRevert, RevertedOpsGetTheirOriginalBiasesBack) {
+  // Two unnamed Convs with biases: FastBiasCorrection shifts both. Reverting the group of the
+  // second restores its bias from the float model and leaves the first one corrected.
+  ModelBuilder b;
+  b.Input("x", {1, 2, 4, 4}).Output("y", {1, 2, 4, 4});
+  b.Random("w1", {2, 2, 1, 1}, 0.5f, 3).Floats("b1", {2}, {0.25f, -0.5f});
+  b.Random("w2", {2, 2, 1, 1}, 0.5f, 4).Floats("b2", {2}, {0.75f, 0.125f});
+  b.Node("Conv", {"x", "w1", "b1"}, {"h"}, {}, "");
+  b.Node("Relu", {"h"}, {"r"}, {}, "");
+  b.Node("Conv", {"r", "w2", "b2"}, {"y"}, {}, "");
+  ir::Model model = b.Build();
+  for (ir::Node& node : model.graph->nodes) node.name.clear();
+  std::vector<data::Sample> items;
+  std::mt19937 rng(5);
+  std::normal_distribution<float> dist(0.f, 1.f);
+  for (int i = 0; i < 8; ++i) {
+    std::vector<float> values(32);
+    for (float& v : values) v = dist(rng);
+    data::Sample sample;
+    sample.Set(ModelBuilder::FloatTensor("x", {1, 2, 4, 4}, values));
+    items.push_back(sample);
+  }
+  VectorDataset calibration(items);
+  q::QuantizeParams params;
+  params.fold_weights = false;
+  params.num_threads = 1;
+  q::QuantizeReport report;
+  const ir::Model quantized = q::Quantize(model, calibration, params, Context(), &report);
+  int applied = 0;
+  for (const q::BiasShift& shift : report.bias_shifts) applied += shift.applied ? 1 : 0;
+  ASSERT_EQ(applied, 2);
+  const std::vector<QuantizerGroup> groups = FindQuantizerGroups(*quantized.graph);
+  const QuantizerGroup* second = nullptr;
+  for (const QuantizerGroup& group : groups) {
+    const ir::Node& op = quantized.graph->nodes[group.operation_indices.at(0)];
+    if (op.inputs.size() == 3 && op.inputs[2] == "b2") second = &group;
+  }
+  ASSERT_NE(second, nullptr);
+  const ir::Model reverted = RevertGroups(quantized, model, {second},
+                                          RestoreMode::kActivationsAndWeights, report.bias_shifts);
+  EXPECT_EQ(reverted.graph->FindInitializer("b2")->ToFloats(),
+            model.graph->FindInitializer("b2")->ToFloats());
+  EXPECT_EQ(reverted.graph->FindInitializer("b1")->ToFloats(),
+            quantized.graph->FindInitializer("b1")->ToFloats());
+  EXPECT_NE(reverted.graph->FindInitializer("b1")->ToFloats(),
+            model.graph->FindInitializer("b1")->ToFloats());
+}
+
 TEST(GroupRevert, SmoothedMatMulStaysExactWhenReverted) {
   // A transformer-mode MatMul gets SmoothQuant: Mul(1/s) before it, W*s as its weight. Reverting
   // its group must give the float model's output (NNCF would restore W and leave the Mul).

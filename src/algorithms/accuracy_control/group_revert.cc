@@ -1,5 +1,6 @@
 #include "algorithms/accuracy_control/group_revert.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -116,9 +117,27 @@ ir::Model RevertGroups(const ir::Model& quantized, const ir::Model& initial,
   }
   graph.value_info = std::move(value_info);
 
-  // Bias correction is undone on the reverted ops.
+  // Bias correction is undone on the reverted ops. A shift is matched by its bias tensor, which
+  // the op reads itself (Conv, Gemm) or through the Add right after it (MatMul + Add), so that
+  // unnamed nodes (which the shift names "<op>_nncf_<index>") are found too.
+  std::set<std::string> reverted_values;
+  for (const QuantizerGroup* group : groups) {
+    for (size_t index : group->operation_indices) {
+      const ir::Node& op = base.nodes[index];
+      reverted_values.insert(op.inputs.begin(), op.inputs.end());
+      if (op.outputs.empty()) continue;
+      for (const ir::Node& next : base.nodes) {
+        const bool reads =
+            std::find(next.inputs.begin(), next.inputs.end(), op.outputs[0]) != next.inputs.end();
+        if (reads && next.op_type == "Add") {
+          reverted_values.insert(next.inputs.begin(), next.inputs.end());
+        }
+      }
+    }
+  }
   for (const quantization::BiasShift& shift : bias_shifts) {
-    if (shift.applied && reverted_ops.count(shift.node)) {
+    if (!shift.applied) continue;
+    if (reverted_ops.count(shift.node) || reverted_values.count(shift.bias_tensor)) {
       RestoreValue(graph, *initial.graph, shift.bias_tensor);
     }
   }

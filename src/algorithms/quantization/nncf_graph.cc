@@ -163,6 +163,10 @@ const WeightAttr* GraphNode::WeightOnPort(int port) const {
   return nullptr;
 }
 
+std::string NncfNodeName(const ir::Node& node, size_t index) {
+  return node.name.empty() ? node.op_type + "_nncf_" + std::to_string(index) : node.name;
+}
+
 NncfGraph NncfGraph::Build(const ir::Model& model) {
   if (!model.graph) Fail(ErrorCode::kInvalidModel, "model has no graph");
   const ir::Graph& graph = *model.graph;
@@ -173,8 +177,7 @@ NncfGraph NncfGraph::Build(const ir::Model& model) {
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const ir::Node& onnx_node = graph.nodes[i];
     GraphNode node;
-    node.name =
-        onnx_node.name.empty() ? onnx_node.op_type + "_nncf_" + std::to_string(i) : onnx_node.name;
+    node.name = NncfNodeName(onnx_node, i);
     ++name_counts[node.name];
     node.op_type = onnx_node.op_type;
     node.onnx_index = static_cast<int>(i);

@@ -60,6 +60,10 @@ struct GraphEdge {
   bool is_float = false;
 };
 
+// The name NncfGraph gives node `index` of an ONNX graph: its own, or <op_type>_nncf_<index>
+// when it has none (NNCF's rule for unnamed nodes).
+std::string NncfNodeName(const ir::Node& node, size_t index);
+
 class NncfGraph {
  public:
   // Throws nncf::Error(kInvalidModel) for duplicate node names.

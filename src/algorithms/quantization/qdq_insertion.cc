@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "algorithms/quantization/nncf_graph.h"
 #include "algorithms/quantization/qdq_types.h"
 #include "algorithms/quantization/typed_model.h"
 #include "algorithms/quantization/value_references.h"
@@ -106,10 +107,10 @@ struct Resolved {
 
 const ir::Node& FindNode(const ir::Graph& graph, const std::string& name, const char* what) {
   const ir::Node* found = nullptr;
-  for (const ir::Node& node : graph.nodes) {
-    if (node.name != name) continue;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (NncfNodeName(graph.nodes[i], i) != name) continue;
     if (found) Fail(ErrorCode::kInvalidModel, "two nodes are named '" + name + "'");
-    found = &node;
+    found = &graph.nodes[i];
   }
   if (!found) {
     Fail(ErrorCode::kNotFound, std::string(what) + " names node '" + name + "', not in the model");
@@ -324,7 +325,8 @@ class Inserter {
   int OriginalIndex(const std::string& node_name) const {
     int found = -1;
     for (size_t i = 0; i < origin_.size(); ++i) {
-      if (origin_[i] >= 0 && graph_.nodes[i].name == node_name) {
+      if (origin_[i] >= 0 &&
+          NncfNodeName(graph_.nodes[i], static_cast<size_t>(origin_[i])) == node_name) {
         if (found >= 0) Fail(ErrorCode::kInvalidModel, "two nodes are named '" + node_name + "'");
         found = origin_[i];
       }
