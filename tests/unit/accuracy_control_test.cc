@@ -399,6 +399,56 @@ TEST(AccuracyControl, TunerTriesNnccfGridAndKeepsTheDefaultWhenNothingIsBetter) 
   EXPECT_EQ(RevertedOps(run.report), (std::vector<std::string>{"mm_b", "mm_d!", "mm_a", "mm_c"}));
 }
 
+// Whether the quantizer that reads the model input `x` is asymmetric (a non-zero zero point:
+// MIXED), rather than symmetric (PERFORMANCE). `x` is signed, so both are int8.
+bool InputQuantizerIsAsymmetric(const ir::Model& model) {
+  for (const ir::Node& node : model.graph->nodes) {
+    if (node.op_type == "QuantizeLinear" && node.inputs[0] == "x" && node.inputs.size() > 2) {
+      for (float zp : model.graph->FindInitializer(node.inputs[2])->ToFloats()) {
+        if (zp != 0.0f) return true;
+      }
+    }
+  }
+  return false;
+}
+
+TEST(AccuracyControl, TunedParametersReplaceTheDefaultWhenTheyScoreHigher) {
+  // A metric that only the MIXED preset satisfies: 0.9 with an asymmetric input quantizer, 0.7
+  // otherwise (symmetric, or none). The default (PERFORMANCE for a non-transformer) drops 0.3 >
+  // 0.15; the tuner's preset step finds MIXED (0.9), the tuned model is validated on all items
+  // (drop 0.1) and returned without any revert.
+  const ir::Model model = FourLayerMlp();
+  std::vector<std::vector<int64_t>> calls;
+  std::shared_ptr<const ir::Model> first;
+  const ValidationFn fn = [&](std::shared_ptr<const ir::Model> m,
+                              const std::vector<int64_t>& indices) {
+    calls.push_back(indices);
+    if (!first) first = m;
+    double score = 1.0;
+    if (m != first) score = InputQuantizerIsAsymmetric(*m) ? 0.9 : 0.7;
+    ValidationResult result;
+    result.metric = score;
+    result.per_item.assign(indices.size(), score);
+    return result;
+  };
+  VectorDataset calibration(RandomItems(16, 7));
+  VectorDataset validation(RandomItems(4, 11));
+  AccuracyControlParams params = Params(0.15, 2);
+  params.tune_hyperparams = true;
+  AccuracyControlReport report;
+  const ir::Model result =
+      QuantizeWithAccuracyControl(model, calibration, validation, fn, params, Context(), &report);
+  EXPECT_TRUE(report.hyperparameters_tuned);
+  EXPECT_TRUE(report.target_met);
+  EXPECT_TRUE(report.steps.empty());
+  EXPECT_NEAR(report.quantized_metric, 0.7, 1e-12);
+  EXPECT_NEAR(report.final_metric, 0.9, 1e-12);
+  EXPECT_EQ(report.quantize.preset, "mixed");
+  EXPECT_TRUE(InputQuantizerIsAsymmetric(result));
+  // The default's score, 15 candidates on the tuner subset, and the tuned model on all items.
+  EXPECT_EQ(PhaseCalls(report, "tune_hyperparams"), 17);
+}
+
 TEST(AccuracyControl, BadCallbacksAndParameters) {
   const ir::Model model = FourLayerMlp();
   VectorDataset calibration(RandomItems(16, 7));
