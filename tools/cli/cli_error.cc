@@ -1,5 +1,7 @@
 #include "cli_error.h"
 
+#include <string>
+
 namespace nncf_cli {
 
 int ExitCodeFor(nncf_code code) {
@@ -41,16 +43,28 @@ namespace {
   throw CliError(exit_code, message);
 }
 
+// The exit code of a failed call: NNCF_ERR_INVALID_ARGUMENT is a usage error, except when the
+// library rejects a data item ("calibration item 3: input 'x' has shape ..."): that is --data
+// that does not fit the model, an invalid input.
+int ExitCodeForStatus(const nncf_status* status) {
+  const nncf_code code = nncf_status_code(status);
+  if (code == NNCF_ERR_INVALID_ARGUMENT &&
+      std::string(nncf_status_message(status)).rfind("calibration item ", 0) == 0) {
+    return kExitInvalidInput;
+  }
+  return ExitCodeFor(code);
+}
+
 }  // namespace
 
 void Check(nncf_status* status, const std::string& what) {
-  if (status != nullptr) Throw(status, what, ExitCodeFor(nncf_status_code(status)));
+  if (status != nullptr) Throw(status, what, ExitCodeForStatus(status));
 }
 
 void CheckWrite(nncf_status* status, const std::string& what) {
   if (status == nullptr) return;
   const nncf_code code = nncf_status_code(status);
-  Throw(status, what, code == NNCF_ERR_NOT_FOUND ? kExitIo : ExitCodeFor(code));
+  Throw(status, what, code == NNCF_ERR_NOT_FOUND ? kExitIo : ExitCodeForStatus(status));
 }
 
 }  // namespace nncf_cli
