@@ -1,8 +1,10 @@
 #include "algorithms/weight_compression/activation_statistics.h"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <numeric>
 
 #include "algorithms/quantization/statistics.h"
 #include "algorithms/weight_compression/compress_weights.h"
@@ -14,19 +16,51 @@ namespace {
 // Running sums over items, filled by the collector's visitor.
 struct Accumulator {
   std::string value;
+  bool keep_means = false;
+  bool keep_hessian = false;
   int64_t items = 0;
   double max_variance = 0, mean_variance = 0, mean_magnitude = 0, hawq = 0;
+  int64_t hidden = -1;
+  std::vector<std::vector<float>> means;
+  std::vector<int64_t> tokens;
+  Eigen::MatrixXd hessian;
 
   void Visit(const ir::Tensor& tensor) {
     const int64_t rank = static_cast<int64_t>(tensor.dims.size());
     if (rank < 2) {
       Fail(ErrorCode::kInvalidArgument,
-           "compress_weights: data-aware mixed precision needs activations of rank >= 2; '" +
-               value + "' has rank " + std::to_string(rank));
+           "compress_weights: data-aware compression needs activations of rank >= 2; '" + value +
+               "' has rank " + std::to_string(rank));
     }
     if (tensor.NumElements() == 0) return;
     const std::vector<float> x = tensor.ToFloats();
     const int64_t channels = tensor.dims[static_cast<size_t>(rank - 1)];
+    if (hidden >= 0 && channels != hidden) {
+      Fail(ErrorCode::kInvalidArgument, "compress_weights: activation '" + value + "' has " +
+                                            std::to_string(channels) + " channels in item " +
+                                            std::to_string(items) + " but " +
+                                            std::to_string(hidden) + " before");
+    }
+    hidden = channels;
+    const int64_t rows = tensor.NumElements() / channels;
+    if (keep_means) {
+      std::vector<double> sums(static_cast<size_t>(channels), 0.0);
+      for (int64_t r = 0; r < rows; ++r) {
+        const float* row = x.data() + r * channels;
+        for (int64_t c = 0; c < channels; ++c) sums[c] += row[c];
+      }
+      std::vector<float> mean(static_cast<size_t>(channels));
+      for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<float>(sums[c] / double(rows));
+      means.push_back(std::move(mean));
+      tokens.push_back(rows);
+    }
+    if (keep_hessian) {
+      if (hessian.size() == 0) hessian = Eigen::MatrixXd::Zero(channels, channels);
+      const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
+          rows_view(x.data(), rows, channels);
+      const Eigen::MatrixXd rows_double = rows_view.cast<double>();
+      hessian.selfadjointView<Eigen::Lower>().rankUpdate(rows_double.transpose());
+    }
     const int64_t sequence = tensor.dims[static_cast<size_t>(rank - 2)];
     const int64_t outer = tensor.NumElements() / (channels * sequence);
     double variance_max = 0, variance_sum = 0, magnitude_sum = 0, squares = 0;
@@ -72,14 +106,72 @@ std::string ActivationOf(const ir::Graph& graph, const WeightCandidate& weight) 
   return static_cast<size_t>(data_input) < node.inputs.size() ? node.inputs[data_input] : "";
 }
 
+void ActivationStatistics::DivideChannels(const std::vector<float>& scale) {
+  for (std::vector<float>& mean : means) {
+    for (size_t c = 0; c < mean.size() && c < scale.size(); ++c) mean[c] /= scale[c];
+  }
+  const size_t h = static_cast<size_t>(hidden);
+  if (hessian.size() == h * h && scale.size() == h) {
+    for (size_t i = 0; i < h; ++i) {
+      for (size_t j = 0; j < h; ++j) {
+        hessian[i * h + j] /= static_cast<double>(scale[i]) * static_cast<double>(scale[j]);
+      }
+    }
+  }
+}
+
+SampledActivations SampleActivations(const ActivationStatistics& stats, int64_t subset_size) {
+  SampledActivations sampled;
+  const int64_t n = static_cast<int64_t>(stats.means.size());
+  if (n == 0 || stats.hidden <= 0) {
+    Fail(ErrorCode::kInvalidArgument,
+         "compress_weights: no activation samples were collected for the layer");
+  }
+  const int64_t h = stats.hidden;
+  sampled.hidden = h;
+  sampled.s.assign(static_cast<size_t>(h), 0.0f);
+  for (const std::vector<float>& mean : stats.means) {
+    for (int64_t c = 0; c < h; ++c) sampled.s[c] = std::max(sampled.s[c], std::fabs(mean[c]));
+  }
+  std::vector<int64_t> chosen(static_cast<size_t>(n));
+  std::iota(chosen.begin(), chosen.end(), 0);
+  if (subset_size > 0 && n > subset_size) {
+    std::vector<int64_t> order = chosen;
+    std::stable_sort(order.begin(), order.end(),
+                     [&stats](int64_t a, int64_t b) { return stats.tokens[a] > stats.tokens[b]; });
+    const int64_t step = n / subset_size;
+    chosen.clear();
+    for (int64_t k = 0; k < n; k += step) chosen.push_back(order[k]);
+  }
+  const int64_t m = static_cast<int64_t>(chosen.size());
+  sampled.samples = m;
+  sampled.x.resize(static_cast<size_t>(h * m));
+  for (int64_t k = 0; k < m; ++k) {
+    const std::vector<float>& mean = stats.means[chosen[k]];
+    for (int64_t c = 0; c < h; ++c) sampled.x[c * m + k] = mean[c];
+  }
+  return sampled;
+}
+
 std::map<std::string, ActivationStatistics> CollectActivationStatistics(
     const ir::Model& model, data::Dataset& dataset, const std::vector<std::string>& activations,
     int64_t subset_size, int num_threads, const Context& context, const std::string& stage) {
+  ActivationStatisticsOptions options;
+  options.subset_size = subset_size;
+  options.num_threads = num_threads;
+  return CollectActivationStatistics(model, dataset, activations, options, context, stage);
+}
+
+std::map<std::string, ActivationStatistics> CollectActivationStatistics(
+    const ir::Model& model, data::Dataset& dataset, const std::vector<std::string>& activations,
+    const ActivationStatisticsOptions& options, const Context& context, const std::string& stage) {
   quantization::StatisticsCollector collector;
   std::vector<std::unique_ptr<Accumulator>> accumulators;
   for (const std::string& value : activations) {
     auto accumulator = std::make_unique<Accumulator>();
     accumulator->value = value;
+    accumulator->keep_means = options.means;
+    accumulator->keep_hessian = options.hessian;
     quantization::StatisticRequest request;
     request.tensor = value;
     request.reduction = quantization::Reduction::kVisit;
@@ -88,7 +180,7 @@ std::map<std::string, ActivationStatistics> CollectActivationStatistics(
     collector.Add(request);
     accumulators.push_back(std::move(accumulator));
   }
-  collector.Collect(model, dataset, subset_size, num_threads, context, stage);
+  collector.Collect(model, dataset, options.subset_size, options.num_threads, context, stage);
   std::map<std::string, ActivationStatistics> result;
   for (const auto& accumulator : accumulators) {
     ActivationStatistics stats;
@@ -99,6 +191,20 @@ std::map<std::string, ActivationStatistics> CollectActivationStatistics(
       stats.mean_variance = accumulator->mean_variance / n;
       stats.mean_magnitude = accumulator->mean_magnitude / n;
       stats.hawq = accumulator->hawq * 2.0 / n;
+      stats.hidden = accumulator->hidden;
+      stats.means = std::move(accumulator->means);
+      stats.tokens = std::move(accumulator->tokens);
+      if (accumulator->hessian.size() > 0) {
+        const int64_t h = accumulator->hidden;
+        stats.hessian.resize(static_cast<size_t>(h * h));
+        for (int64_t i = 0; i < h; ++i) {
+          for (int64_t j = 0; j < h; ++j) {
+            // rankUpdate filled the lower triangle only.
+            const double v = i >= j ? accumulator->hessian(i, j) : accumulator->hessian(j, i);
+            stats.hessian[i * h + j] = v * 2.0 / n;
+          }
+        }
+      }
     }
     result[accumulator->value] = stats;
   }

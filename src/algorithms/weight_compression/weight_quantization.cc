@@ -611,6 +611,89 @@ CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64
   return result;
 }
 
+GroupQuantization ComputeGroupQuantization(WeightMode mode, float min_value, float max_value) {
+  float scale = 1, zero = 0;
+  GroupParams(mode, min_value, max_value, &scale, &zero);
+  GroupQuantization result;
+  result.scale = scale;
+  if (IsAsymmetric(mode)) result.zero_point = static_cast<uint8_t>(zero);
+  return result;
+}
+
+uint8_t QuantizeScalar(WeightMode mode, float x, float scale, uint8_t zero_point) {
+  const float zero = IsAsymmetric(mode)         ? static_cast<float>(zero_point)
+                     : mode == WeightMode::kE2M1 ? 1.0f / scale
+                                                 : 0.0f;
+  if (mode == WeightMode::kE2M1) {
+    // A scale that is not a power of two (fitted by an algorithm) needs the true division.
+    return QuantizeOne(WeightMode::kE2M1, x / scale, 1.0f, 1.0f, 0.0f, 0.0f);
+  }
+  return QuantizeOne(mode, x, scale, zero, LevelLow(mode), LevelHigh(mode));
+}
+
+float CodeLevel(WeightMode mode, uint8_t code, uint8_t zero_point) {
+  return CodeValue(mode, code, zero_point);
+}
+
+CompressedWeight QuantizeWeightWithParams(const ir::Tensor& weight, WeightMode mode,
+                                          int64_t reduction_axis, int64_t group_size,
+                                          std::vector<float> scales,
+                                          std::vector<uint8_t> zero_points) {
+  if (!IsQuantizableDType(weight.dtype) || weight.data == nullptr) {
+    Fail(ErrorCode::kInvalidArgument, TensorLabel(weight) + ": not a float weight with data");
+  }
+  const int64_t rank = static_cast<int64_t>(weight.dims.size());
+  const int64_t axis = reduction_axis < 0 ? reduction_axis + rank : reduction_axis;
+  if (axis < 0 || axis >= rank) {
+    Fail(ErrorCode::kInvalidArgument, TensorLabel(weight) + ": reduction axis " +
+                                          std::to_string(reduction_axis) + " is out of range");
+  }
+  const int64_t channels = weight.dims[axis];
+  if (group_size == -1) group_size = channels;
+  if (group_size <= 0 || channels % group_size != 0) {
+    Fail(ErrorCode::kInvalidArgument, TensorLabel(weight) + ": group size " +
+                                          std::to_string(group_size) +
+                                          " does not divide the reduction axis");
+  }
+  const Layout layout = MakeLayout(weight, axis, group_size);
+  const size_t params = static_cast<size_t>(layout.outer * layout.groups * layout.inner);
+  if (scales.size() != params || (IsAsymmetric(mode) ? zero_points.size() != params
+                                                     : !zero_points.empty())) {
+    Fail(ErrorCode::kInvalidArgument, TensorLabel(weight) + ": " + std::to_string(params) +
+                                          " precomputed scales (and zero points) expected, got " +
+                                          std::to_string(scales.size()));
+  }
+  for (float scale : scales) {
+    if (!std::isfinite(scale) || scale == 0.0f) {
+      Fail(ErrorCode::kInvalidArgument,
+           TensorLabel(weight) + ": a precomputed scale is zero or not finite");
+    }
+  }
+  const std::vector<float> x = WeightAsFloat(weight);
+  CompressedWeight result;
+  result.mode = mode;
+  result.shape = weight.dims;
+  result.reduction_axis = axis;
+  result.group_size = group_size;
+  result.float_dtype = weight.dtype;
+  result.scale_shape = weight.dims;
+  result.scale_shape[axis] = layout.groups;
+  result.codes.resize(x.size());
+  for (int64_t o = 0; o < layout.outer; ++o) {
+    for (int64_t c = 0; c < layout.channels; ++c) {
+      const int64_t element = (o * layout.channels + c) * layout.inner;
+      const int64_t param = (o * layout.groups + c / group_size) * layout.inner;
+      for (int64_t i = 0; i < layout.inner; ++i) {
+        const uint8_t zero = IsAsymmetric(mode) ? zero_points[param + i] : 0;
+        result.codes[element + i] = QuantizeScalar(mode, x[element + i], scales[param + i], zero);
+      }
+    }
+  }
+  result.scales = std::move(scales);
+  result.zero_points = std::move(zero_points);
+  return result;
+}
+
 ir::Tensor DequantizeWeight(const CompressedWeight& weight, ir::DType dtype) {
   if (!IsQuantizableDType(dtype)) {
     Fail(ErrorCode::kInvalidArgument, std::string("cannot dequantize a weight to ") +

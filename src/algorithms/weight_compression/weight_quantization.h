@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "algorithms/weight_compression/compressed_weight.h"
 #include "core/ir/tensor.h"
@@ -15,6 +16,30 @@ namespace nncf::algorithms::wc {
 // does not divide the reduction axis, or the dtype is not a float type.
 CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64_t reduction_axis,
                                 int64_t group_size, int num_threads);
+
+// Quantizes with given per-group scales (and, for asymmetric modes, zero points) in
+// CompressedWeight's layout for (weight, reduction_axis, group_size): the precomputed parameters
+// of scale estimation and GPTQ. Same rounding and clamping as QuantizeWeight. Throws
+// kInvalidArgument when the counts do not match or a scale is zero or not finite.
+CompressedWeight QuantizeWeightWithParams(const ir::Tensor& weight, WeightMode mode,
+                                          int64_t reduction_axis, int64_t group_size,
+                                          std::vector<float> scales,
+                                          std::vector<uint8_t> zero_points);
+
+// The scalar building blocks of the formulas, for the data-aware algorithms that search scales
+// group by group.
+struct GroupQuantization {
+  float scale = 1;
+  uint8_t zero_point = 0;  // asymmetric modes
+};
+// NNCF's parameters of one group from its min and max.
+GroupQuantization ComputeGroupQuantization(WeightMode mode, float min_value, float max_value);
+// The code of x with `scale` (x / scale, rounded half to even and clamped; NF4 by midpoints;
+// E2M1 to the nearest even code).
+uint8_t QuantizeScalar(WeightMode mode, float x, float scale, uint8_t zero_point);
+// The value a code stands for before the scale: code - zero point, the signed code, the NF4
+// level or the E2M1 value.
+float CodeLevel(WeightMode mode, uint8_t code, uint8_t zero_point);
 
 // The float weight the codes stand for, in `dtype` (float32 maths, then cast); unnamed.
 ir::Tensor DequantizeWeight(const CompressedWeight& weight, ir::DType dtype);
