@@ -18,6 +18,8 @@ struct Accumulator {
   std::string value;
   bool keep_means = false;
   bool keep_hessian = false;
+  int64_t hessian_limit = 0;
+  int64_t hessian_items = 0;
   int64_t items = 0;
   double max_variance = 0, mean_variance = 0, mean_magnitude = 0, hawq = 0;
   int64_t hidden = -1;
@@ -54,7 +56,8 @@ struct Accumulator {
       means.push_back(std::move(mean));
       tokens.push_back(rows);
     }
-    if (keep_hessian) {
+    if (keep_hessian && hessian_items < hessian_limit) {
+      ++hessian_items;
       if (hessian.size() == 0) hessian = Eigen::MatrixXd::Zero(channels, channels);
       const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
           rows_view(x.data(), rows, channels);
@@ -172,6 +175,7 @@ std::map<std::string, ActivationStatistics> CollectActivationStatistics(
     accumulator->value = value;
     accumulator->keep_means = options.means;
     accumulator->keep_hessian = options.hessian;
+    accumulator->hessian_limit = options.hessian_subset_size;
     quantization::StatisticRequest request;
     request.tensor = value;
     request.reduction = quantization::Reduction::kVisit;
@@ -201,7 +205,7 @@ std::map<std::string, ActivationStatistics> CollectActivationStatistics(
           for (int64_t j = 0; j < h; ++j) {
             // rankUpdate filled the lower triangle only.
             const double v = i >= j ? accumulator->hessian(i, j) : accumulator->hessian(j, i);
-            stats.hessian[i * h + j] = v * 2.0 / n;
+            stats.hessian[i * h + j] = v * 2.0 / double(accumulator->hessian_items);
           }
         }
       }

@@ -34,8 +34,8 @@ struct ActivationStatistics {
   // the last ([H]) and the item's token count (the product of the other axes).
   std::vector<std::vector<float>> means;
   std::vector<int64_t> tokens;
-  // ActivationStatisticsOptions::hessian: GPTQ's H = (2 / items) * sum over every token row x of
-  // x^T x, row-major [H][H].
+  // ActivationStatisticsOptions::hessian: GPTQ's H = (2 / n) * sum over every token row x of the
+  // first n = min(items, hessian_subset_size) items of x^T x, row-major [H][H].
   std::vector<double> hessian;
 
   // The statistics of x / scale (AWQ's update_statistics): means divided per channel, the
@@ -47,6 +47,7 @@ struct ActivationStatisticsOptions {
   int64_t subset_size = 128;  // dataset items (NNCF counts items)
   bool means = false;
   bool hessian = false;
+  int64_t hessian_subset_size = 128;  // items the Hessian is accumulated over (GPTQ's subset)
   int num_threads = 1;
 };
 

@@ -116,10 +116,12 @@ std::vector<float> DataAwareScale(const WeightMatrix& w, WeightMode mode, int64_
   const int64_t m = x.samples;
   if (group_size == -1) group_size = h;
   std::vector<float> scale(static_cast<size_t>(h), 1.0f);
-  const int64_t top_k = std::max<int64_t>(static_cast<int64_t>(double(h) * params.percent_to_apply), 1);
+  const int64_t top_k =
+      std::max<int64_t>(static_cast<int64_t>(double(h) * params.percent_to_apply), 1);
   std::vector<int64_t> order(static_cast<size_t>(h));
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&x](int64_t a, int64_t b) { return x.s[a] > x.s[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&x](int64_t a, int64_t b) { return x.s[a] > x.s[b]; });
   std::set<int64_t> groups;
   for (int64_t k = 0; k < std::min(top_k, h); ++k) groups.insert(order[k] / group_size);
   const double alpha_step = (params.alpha_max - params.alpha_min) / double(params.steps);
@@ -282,8 +284,8 @@ AwqOutcome ComputeAwq(const ir::Graph& graph, const LayerPlan& plan, const Tenso
         same.push_back(t);
       }
     }
-    const bool whole_group = same.size() == index.Uses(activation) &&
-                             !index.graph_outputs.count(activation);
+    const bool whole_group =
+        same.size() == index.Uses(activation) && !index.graph_outputs.count(activation);
     targets = same;
 
     const ir::Node* producer = index.Producer(graph, activation);
@@ -292,11 +294,10 @@ AwqOutcome ComputeAwq(const ir::Graph& graph, const LayerPlan& plan, const Tenso
     const ir::Node* merge_matmul = nullptr;
     if (producer->op_type == "LayerNormalization") {
       report.pattern = "layer_norm";
-      const bool constant_params =
-          producer->inputs.size() >= 2 && lookup(producer->inputs[1]) &&
-          (producer->inputs.size() < 3 || producer->inputs[2].empty() ||
-           lookup(producer->inputs[2])) &&
-          IntAttr(*producer, "axis", -1) == -1;
+      const bool constant_params = producer->inputs.size() >= 2 && lookup(producer->inputs[1]) &&
+                                   (producer->inputs.size() < 3 || producer->inputs[2].empty() ||
+                                    lookup(producer->inputs[2])) &&
+                                   IntAttr(*producer, "axis", -1) == -1;
       bool unshared = constant_params && index.Uses(producer->inputs[1]) == 1 &&
                       (producer->inputs.size() < 3 || producer->inputs[2].empty() ||
                        index.Uses(producer->inputs[2]) == 1);
@@ -343,7 +344,8 @@ AwqOutcome ComputeAwq(const ir::Graph& graph, const LayerPlan& plan, const Tenso
     }
     const ir::DType dtype = targets.front().planned->weight.dtype;
     std::vector<float> scale;
-    auto stat = stats ? stats->find(activation) : std::map<std::string, ActivationStatistics>::iterator();
+    auto stat =
+        stats ? stats->find(activation) : std::map<std::string, ActivationStatistics>::iterator();
     if (stats && stat != stats->end() && !stat->second.means.empty() &&
         params.prefer_data_aware_scaling) {
       report.data_aware = true;
@@ -401,8 +403,8 @@ AwqOutcome ComputeAwq(const ir::Graph& graph, const LayerPlan& plan, const Tenso
       }
       std::vector<float> inverse(scale.size());
       for (size_t c = 0; c < scale.size(); ++c) inverse[c] = 1.0f / scale[c];
-      insertion.inverse_scale = ir::Tensor::FromFloats(insertion.name + "_scale", dtype,
-                                                       {static_cast<int64_t>(inverse.size())}, inverse);
+      insertion.inverse_scale = ir::Tensor::FromFloats(
+          insertion.name + "_scale", dtype, {static_cast<int64_t>(inverse.size())}, inverse);
       report.mul_node = insertion.name;
       outcome.insertions.push_back(std::move(insertion));
     }

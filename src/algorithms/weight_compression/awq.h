@@ -62,9 +62,8 @@ using TensorLookup = std::function<const ir::Tensor*(const std::string&)>;
 // statistics are divided by s in `stats` for the later algorithms. Progress and cancellation per
 // group under `stage`. Throws kInvalidArgument for bad parameters.
 AwqOutcome ComputeAwq(const ir::Graph& graph, const LayerPlan& plan, const TensorLookup& lookup,
-                      std::map<std::string, ActivationStatistics>* stats,
-                      const AwqParams& params, int num_threads, const Context& context,
-                      const std::string& stage);
+                      std::map<std::string, ActivationStatistics>* stats, const AwqParams& params,
+                      int num_threads, const Context& context, const std::string& stage);
 
 // Applies the insertions of an outcome to a model (after the weight edits).
 void ApplyScaleInsertions(ir::Graph& graph, const std::vector<ScaleInsertion>& insertions);

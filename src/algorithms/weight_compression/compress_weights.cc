@@ -21,6 +21,7 @@
 #include "algorithms/common/ignored_scope_config.h"
 #include "algorithms/weight_compression/layer_selection.h"
 #include "algorithms/weight_compression/mixed_precision.h"
+#include "algorithms/weight_compression/weight_matrix.h"
 #include "algorithms/weight_compression/weight_quantization.h"
 #include "core/common/error.h"
 #include "core/common/logging.h"
@@ -58,13 +59,17 @@ ResolvedParams Resolve(const CompressWeightsParams& params, bool has_dataset) {
     if (params.backup_mode) bad.push_back("backup_mode");
     if (params.all_layers) bad.push_back("all_layers");
     if (params.sensitivity_metric) bad.push_back("sensitivity_metric");
+    if (params.awq) bad.push_back("awq");
+    if (params.scale_estimation) bad.push_back("scale_estimation");
+    if (params.gptq) bad.push_back("gptq");
+    if (params.lora_correction) bad.push_back("lora_correction");
     if (!bad.empty()) {
       std::string list;
       for (const std::string& name : bad) list += (list.empty() ? "" : ", ") + name;
       Fail(ErrorCode::kInvalidArgument,
            "compress_weights: mode " + mode_name + " compresses every weight per channel; " + list +
                " must be left at the default (ratio 1, group_size -1, no backup_mode, " +
-               "all_layers off, no sensitivity_metric)");
+               "all_layers off, no sensitivity_metric, no data-aware algorithm)");
     }
   }
   if (params.ratio) {
@@ -110,6 +115,47 @@ ResolvedParams Resolve(const CompressWeightsParams& params, bool has_dataset) {
     Fail(ErrorCode::kInvalidArgument,
          "compress_weights: the sensitivity metric needs activation statistics (a dataset); "
          "without one only weight_quantization_error ranks layers for ratio < 1");
+  }
+  {
+    std::vector<std::string> need;
+    if (params.scale_estimation) need.push_back("scale_estimation");
+    if (params.gptq) need.push_back("gptq");
+    if (params.lora_correction) need.push_back("lora_correction");
+    if (!has_dataset && !need.empty()) {
+      std::string list;
+      for (const std::string& name : need) list += (list.empty() ? "" : ", ") + name;
+      Fail(ErrorCode::kInvalidArgument,
+           "compress_weights: " + list + " needs activation statistics: pass a dataset");
+    }
+  }
+  if (params.gptq && params.lora_correction) {
+    Fail(ErrorCode::kInvalidArgument,
+         "compress_weights: gptq and lora_correction cannot be combined (NNCF refuses it too)");
+  }
+  if (params.lora_correction && (params.format == WeightFormat::kFakeQuantize ||
+                                 params.format == WeightFormat::kFakeQuantizeLora)) {
+    Fail(ErrorCode::kInvalidArgument,
+         "compress_weights: lora_correction cannot be combined with the fake-quantize formats");
+  }
+  {
+    const AwqParams& a = params.awq_params;
+    const ScaleEstimationParams& e = params.scale_estimation_params;
+    const GptqParams& g = params.gptq_params;
+    const LoraCorrectionParams& l = params.lora_correction_params;
+    auto require = [](bool ok, const std::string& what) {
+      if (!ok) Fail(ErrorCode::kInvalidArgument, "compress_weights: " + what);
+    };
+    require(a.subset_size > 0 && e.subset_size > 0 && g.subset_size > 0 && l.subset_size > 0,
+            "every algorithm's subset_size must be > 0");
+    require(a.steps > 0 && a.percent_to_apply > 0 && a.percent_to_apply <= 1 &&
+                a.alpha_min <= a.alpha_max,
+            "awq needs steps > 0, percent_to_apply in (0, 1] and alpha_min <= alpha_max");
+    require(e.initial_steps >= 0 && e.scale_steps >= 0 && e.scale_steps <= 20,
+            "scale_estimation needs initial_steps >= 0 and scale_steps in [0, 20]");
+    require(g.damp_percent > 0 && g.block_size > 0,
+            "gptq needs damp_percent > 0 and block_size > 0");
+    require(l.adapter_rank > 0 && l.num_iterations >= 0,
+            "lora_correction needs adapter_rank > 0 and num_iterations >= 0");
   }
   if (!IsInt8(params.mode)) {
     const BackupMode backup = params.backup_mode.value_or(BackupMode::kInt8Asym);
@@ -254,6 +300,87 @@ LayerReport FloatReport(const WeightCandidate& weight) {
   return layer;
 }
 
+// The activation a 4-bit MatMul/Gemm layer reads with channels last, when the data-aware
+// algorithms can work on it (2-D weight at input 1, no transA, statistics with means); else "".
+std::string DataAwareActivation(const ir::Graph& graph, const WeightCandidate& weight,
+                                const WeightConfig& config,
+                                const std::map<std::string, ActivationStatistics>& statistics) {
+  if (WeightModeBits(config.mode) != 4 || weight.kind != LayerKind::kMatMul ||
+      weight.shape.size() != 2 || weight.site.input_index != 1) {
+    return "";
+  }
+  const ir::Node& node = graph.nodes.at(weight.node_index);
+  if (node.op_type == "Gemm") {
+    const ir::Attribute* trans_a = node.FindAttribute("transA");
+    if (trans_a && trans_a->i && *trans_a->i != 0) return "";
+  }
+  const std::string activation = ActivationOf(graph, weight);
+  auto it = statistics.find(activation);
+  if (it == statistics.end() || it->second.means.empty() ||
+      it->second.hidden != weight.shape[weight.SingleReductionAxis()]) {
+    return "";
+  }
+  return activation;
+}
+
+// GPTQ (with scale estimation inside when asked) or scale estimation alone.
+CompressedWeight DataAwareQuantize(const ir::Tensor& tensor, const WeightCandidate& weight,
+                                   const WeightConfig& config,
+                                   const ActivationStatistics& statistics,
+                                   const CompressWeightsParams& params, int num_threads,
+                                   std::vector<AlgorithmLayerReport>* estimation_reports,
+                                   std::vector<AlgorithmLayerReport>* gptq_reports) {
+  const int64_t axis = weight.SingleReductionAxis();
+  const WeightMatrix matrix = ToMatrix(tensor, axis);
+  const bool estimate = params.scale_estimation && config.mode != WeightMode::kE2M1;
+  std::vector<float> scales;
+  std::vector<uint8_t> zero_points;
+  int64_t groups = 0;
+  ir::Tensor source = tensor;
+  AlgorithmLayerReport layer;
+  layer.node = weight.node_name;
+  if (params.gptq) {
+    std::optional<ScaleEstimationParams> inner;
+    SampledActivations x;
+    if (estimate) {
+      inner = params.scale_estimation_params;
+      x = SampleActivations(statistics, params.scale_estimation_params.subset_size);
+    }
+    const GptqResult gptq =
+        RunGptq(matrix, config.mode, config.group_size, statistics.hessian, params.gptq_params,
+                inner, estimate ? &x : nullptr, weight.node_name, num_threads);
+    scales = gptq.scales;
+    zero_points = gptq.zero_points;
+    groups = gptq.groups;
+    // GPTQ's dequantized values in float32: quantizing them again with its scales gives back
+    // exactly its codes.
+    source = FromMatrix(gptq.quantized,
+                        ir::Tensor::Zeros(tensor.name, ir::DType::kFloat, tensor.dims), axis);
+    layer.before = gptq.proxy_loss_rtn;
+    layer.after = gptq.proxy_loss;
+    layer.dead_columns = gptq.dead_columns;
+    layer.damp = gptq.damp;
+    gptq_reports->push_back(layer);
+  } else {
+    const SampledActivations x =
+        SampleActivations(statistics, params.scale_estimation_params.subset_size);
+    const EstimatedScale estimated = EstimateScale(matrix, config.mode, config.group_size, x,
+                                                   params.scale_estimation_params, num_threads);
+    scales = estimated.scales;
+    zero_points = estimated.zero_points;
+    groups = estimated.groups;
+    layer.before = estimated.loss_before;
+    layer.after = estimated.loss_after;
+    estimation_reports->push_back(layer);
+  }
+  CompressedWeight compressed =
+      QuantizeWeightWithParams(source, config.mode, axis, config.group_size,
+                               GroupParamsToLayout(scales, matrix.out, groups, axis),
+                               GroupParamsToLayout(zero_points, matrix.out, groups, axis));
+  compressed.float_dtype = tensor.dtype;
+  return compressed;
+}
+
 struct ProcessedWeight {
   WeightSite site;
   WeightEdit edit;
@@ -284,28 +411,49 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
   std::map<size_t, double> sensitivities;  // by plan index
   std::string metric_name;
   int64_t statistics_items = 0;
-  if (!IsInt8(resolved.mode) && resolved.ratio < 1 && !plan.ratio_defining.empty()) {
-    const SensitivityMetric metric =
-        params.sensitivity_metric.value_or(dataset ? SensitivityMetric::kMaxActivationVariance
-                                                   : SensitivityMetric::kWeightQuantizationError);
-    metric_name = SensitivityMetricName(metric);
-    std::map<std::string, ActivationStatistics> statistics;
-    if (metric != SensitivityMetric::kWeightQuantizationError) {
-      std::vector<std::string> activations;
-      for (size_t index : plan.ratio_defining) {
-        const std::string activation = ActivationOf(graph, plan.weights[index].weight);
-        if (!activation.empty() &&
-            std::find(activations.begin(), activations.end(), activation) == activations.end()) {
-          activations.push_back(activation);
-        }
-      }
-      statistics = CollectActivationStatistics(model, *dataset, activations, params.subset_size,
-                                               resolved.num_threads, context,
-                                               kStage + std::string(": statistics"));
-      for (const auto& entry : statistics) {
-        statistics_items = std::max(statistics_items, entry.second.items);
+  const bool mixed_precision =
+      !IsInt8(resolved.mode) && resolved.ratio < 1 && !plan.ratio_defining.empty();
+  const SensitivityMetric metric =
+      params.sensitivity_metric.value_or(dataset ? SensitivityMetric::kMaxActivationVariance
+                                                 : SensitivityMetric::kWeightQuantizationError);
+  const bool data_aware_metric =
+      mixed_precision && metric != SensitivityMetric::kWeightQuantizationError;
+  const bool data_aware_algorithms =
+      dataset && ((params.awq && params.awq_params.prefer_data_aware_scaling) ||
+                  params.scale_estimation || params.gptq || params.lora_correction);
+
+  // One pass collects what every data-aware step needs, for the inputs of the ratio-defining
+  // layers (a superset of the layers that end up 4-bit).
+  std::map<std::string, ActivationStatistics> statistics;
+  if (data_aware_metric || data_aware_algorithms) {
+    if (data_aware_algorithms && dataset->Length() >= 0 && dataset->Length() < params.subset_size) {
+      Fail(ErrorCode::kInvalidArgument,
+           "compress_weights: the dataset has " + std::to_string(dataset->Length()) +
+               " items, fewer than subset_size " + std::to_string(params.subset_size) +
+               "; lower subset_size or pass more data");
+    }
+    std::vector<std::string> activations;
+    for (size_t index : plan.ratio_defining) {
+      const std::string activation = ActivationOf(graph, plan.weights[index].weight);
+      if (!activation.empty() &&
+          std::find(activations.begin(), activations.end(), activation) == activations.end()) {
+        activations.push_back(activation);
       }
     }
+    ActivationStatisticsOptions options;
+    options.subset_size = params.subset_size;
+    options.num_threads = resolved.num_threads;
+    options.means = data_aware_algorithms;
+    options.hessian = params.gptq;
+    options.hessian_subset_size = params.gptq_params.subset_size;
+    statistics = CollectActivationStatistics(model, *dataset, activations, options, context,
+                                             kStage + std::string(": statistics"));
+    for (const auto& entry : statistics) {
+      statistics_items = std::max(statistics_items, entry.second.items);
+    }
+  }
+  if (mixed_precision) {
+    metric_name = SensitivityMetricName(metric);
     std::vector<double> scores;
     std::vector<int64_t> sizes;
     for (size_t k = 0; k < plan.ratio_defining.size(); ++k) {
@@ -340,6 +488,22 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
     ValidateGroupSizes(plan, resolved.mode);
   }
 
+  // Initializers replaced by AWQ (scaled weights, folded producers); read through `current`.
+  std::map<std::string, ir::Tensor> replaced;
+  const TensorLookup current = [&graph, &replaced](const std::string& name) -> const ir::Tensor* {
+    auto it = replaced.find(name);
+    return it != replaced.end() ? &it->second : graph.FindInitializer(name);
+  };
+  AwqOutcome awq;
+  if (params.awq) {
+    awq =
+        ComputeAwq(graph, plan, current, data_aware_algorithms ? &statistics : nullptr,
+                   params.awq_params, resolved.num_threads, context, kStage + std::string(": awq"));
+    replaced = awq.tensors;
+  }
+  std::vector<AlgorithmLayerReport> estimation_reports, gptq_reports, lora_reports;
+  std::vector<LoraBranch> lora_branches;
+
   // Largest first, as NNCF orders them to lower peak memory; ties keep topological order.
   std::vector<size_t> order;
   for (size_t i = 0; i < plan.weights.size(); ++i) {
@@ -361,11 +525,42 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
     double error = 0;
     WeightEdit edit;
     {
-      const ir::Tensor* tensor = graph.FindInitializer(weight.site.weight_name);
+      const ir::Tensor* tensor = current(weight.site.weight_name);
       const WeightView view = MakeView(*tensor, weight);
-      const CompressedWeight compressed = QuantizeWeight(
-          view.tensor, config.mode, view.reduction_axis, config.group_size, resolved.num_threads);
+      const std::string activation = DataAwareActivation(graph, weight, config, statistics);
+      CompressedWeight compressed;
+      if (!activation.empty() && (params.gptq || params.scale_estimation)) {
+        compressed =
+            DataAwareQuantize(view.tensor, weight, config, statistics.at(activation), params,
+                              resolved.num_threads, &estimation_reports, &gptq_reports);
+      } else {
+        compressed = QuantizeWeight(view.tensor, config.mode, view.reduction_axis,
+                                    config.group_size, resolved.num_threads);
+      }
       error = WeightQuantizationError(view.tensor, compressed);
+      if (!activation.empty() && params.lora_correction && config.mode != WeightMode::kE2M1) {
+        LoraBranch branch;
+        branch.name = weight.node_name + "/lora";
+        branch.activation = activation;
+        branch.layer_output = graph.nodes[weight.node_index].outputs.at(0);
+        branch.int8_adapters = params.lora_correction_params.use_int8_adapters;
+        branch.dtype = weight.dtype;
+        const int64_t axis = weight.SingleReductionAxis();
+        const WeightMatrix original = ToMatrix(view.tensor, axis);
+        const WeightMatrix quantized =
+            ToMatrix(DequantizeWeight(compressed, ir::DType::kFloat), axis);
+        const SampledActivations x =
+            SampleActivations(statistics.at(activation), params.lora_correction_params.subset_size);
+        branch.adapters = ComputeLoraCorrection(original, quantized, config.group_size, x,
+                                                params.lora_correction_params);
+        AlgorithmLayerReport lora;
+        lora.node = weight.node_name;
+        lora.before = branch.adapters.noise_before;
+        lora.after = branch.adapters.noise_after;
+        lora.rank = branch.adapters.rank;
+        lora_reports.push_back(lora);
+        lora_branches.push_back(std::move(branch));
+      }
       edit = MakeWeightEdit(compressed, weight.site, FormatFor(params.format, config.mode, weight),
                             params.format_options);
       RestoreLayout(view, weight, &edit);
@@ -388,6 +583,14 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
     context.Progress(kStage, double(n + 1) / double(order.size()));
   }
 
+  for (const LoraBranch& branch : lora_branches) {
+    // DequantizeLinear takes float16/bfloat16 scales from opset 19, float from 13.
+    const int64_t opset = !branch.int8_adapters ? 0 : branch.dtype == ir::DType::kFloat ? 13 : 19;
+    if (opset > needed_opset) {
+      needed_opset = opset;
+      needed_by = "int8 LoRA adapter of node '" + branch.name + "'";
+    }
+  }
   ir::Model result;
   if (needed_opset > model.DefaultOpset()) {
     if (!params.allow_opset_upgrade) {
@@ -406,6 +609,15 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
     for (const ir::Tensor& tensor : item.edit.initializers) new_tensors.push_back(tensor.name);
     ApplyWeightEdit(result, item.site, std::move(item.edit));
   }
+  // AWQ's replaced initializers that no edit consumed (norm scales, float producers), then its
+  // Mul insertions and the LoRA branches, which find their layers by output name.
+  for (auto& [name, tensor] : replaced) {
+    ir::Tensor* target = result.graph->FindInitializer(name);
+    if (target) *target = tensor;
+  }
+  ApplyScaleInsertions(*result.graph, awq.insertions);
+  for (const LoraBranch& branch : lora_branches) InsertLoraBranch(*result.graph, branch);
+
   // New tensors go first, in the order they were made: the streaming writer stored their bytes
   // in that order, so the saved file is the same whichever path produced it.
   std::vector<ir::Tensor>& initializers = result.graph->initializers;
@@ -434,6 +646,10 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
     report->ratio_achieved = RatioAchieved(plan, resolved.mode);
     report->sensitivity_metric = metric_name;
     report->statistics_items = statistics_items;
+    report->awq = awq.layers;
+    report->scale_estimation = estimation_reports;
+    report->gptq = gptq_reports;
+    report->lora_correction = lora_reports;
   }
   Log(LogLevel::kInfo, kStage,
       "compressed " + std::to_string(order.size()) + " weights (" +
@@ -513,12 +729,58 @@ void CompressWeightsParams::ApplyConfig(const config::Config& config) {
                                         "fake_quantize_with_lora)");
     }
   }
-  for (const char* algorithm : {"awq", "scale_estimation", "gptq", "lora_correction"}) {
-    const std::string key = s + algorithm;
-    if (SetAndNotNull(config, key) && config.GetBool(key)) {
-      Fail(ErrorCode::kUnsupported, "config " + key + ": data-free compression has no " +
-                                        algorithm + "; leave it null or false");
-    }
+  if (SetAndNotNull(config, s + "awq")) awq = config.GetBool(s + "awq");
+  if (SetAndNotNull(config, s + "scale_estimation")) {
+    scale_estimation = config.GetBool(s + "scale_estimation");
+  }
+  if (SetAndNotNull(config, s + "gptq")) gptq = config.GetBool(s + "gptq");
+  if (SetAndNotNull(config, s + "lora_correction")) {
+    lora_correction = config.GetBool(s + "lora_correction");
+  }
+  const std::string a = s + "advanced.awq_params.";
+  if (config.Has(a + "subset_size")) awq_params.subset_size = config.GetInt(a + "subset_size");
+  if (config.Has(a + "percent_to_apply")) {
+    awq_params.percent_to_apply = config.GetNumber(a + "percent_to_apply");
+  }
+  if (config.Has(a + "alpha_min")) awq_params.alpha_min = config.GetNumber(a + "alpha_min");
+  if (config.Has(a + "alpha_max")) awq_params.alpha_max = config.GetNumber(a + "alpha_max");
+  if (config.Has(a + "steps")) awq_params.steps = config.GetInt(a + "steps");
+  if (config.Has(a + "prefer_data_aware_scaling")) {
+    awq_params.prefer_data_aware_scaling = config.GetBool(a + "prefer_data_aware_scaling");
+  }
+  const std::string e = s + "advanced.scale_estimation_params.";
+  if (config.Has(e + "subset_size")) {
+    scale_estimation_params.subset_size = config.GetInt(e + "subset_size");
+  }
+  if (config.Has(e + "initial_steps")) {
+    scale_estimation_params.initial_steps = config.GetInt(e + "initial_steps");
+  }
+  if (config.Has(e + "scale_steps")) {
+    scale_estimation_params.scale_steps = config.GetInt(e + "scale_steps");
+  }
+  if (config.Has(e + "weight_penalty")) {
+    scale_estimation_params.weight_penalty = config.GetNumber(e + "weight_penalty");
+  }
+  const std::string g = s + "advanced.gptq_params.";
+  if (config.Has(g + "damp_percent"))
+    gptq_params.damp_percent = config.GetNumber(g + "damp_percent");
+  if (config.Has(g + "block_size")) gptq_params.block_size = config.GetInt(g + "block_size");
+  if (config.Has(g + "subset_size")) gptq_params.subset_size = config.GetInt(g + "subset_size");
+  const std::string l = s + "advanced.lora_correction_params.";
+  if (config.Has(l + "adapter_rank")) {
+    lora_correction_params.adapter_rank = config.GetInt(l + "adapter_rank");
+  }
+  if (config.Has(l + "num_iterations")) {
+    lora_correction_params.num_iterations = config.GetInt(l + "num_iterations");
+  }
+  if (config.Has(l + "apply_regularization")) {
+    lora_correction_params.apply_regularization = config.GetBool(l + "apply_regularization");
+  }
+  if (config.Has(l + "subset_size")) {
+    lora_correction_params.subset_size = config.GetInt(l + "subset_size");
+  }
+  if (config.Has(l + "use_int8_adapters")) {
+    lora_correction_params.use_int8_adapters = config.GetBool(l + "use_int8_adapters");
   }
   if (SetAndNotNull(config, s + "advanced.statistics_path")) {
     Fail(ErrorCode::kUnsupported,
@@ -582,6 +844,48 @@ std::string CompressWeightsReport::ToJson() const {
     cJSON_AddStringToObject(root.get(), "sensitivity_metric", sensitivity_metric.c_str());
   }
   cJSON_AddNumberToObject(root.get(), "statistics_items", static_cast<double>(statistics_items));
+  cJSON* awq_json = cJSON_AddArrayToObject(root.get(), "awq");
+  for (const AwqLayerReport& layer : awq) {
+    cJSON* item = cJSON_CreateObject();
+    cJSON_AddItemToArray(awq_json, item);
+    cJSON* nodes = cJSON_AddArrayToObject(item, "nodes");
+    for (const std::string& node : layer.nodes) {
+      cJSON_AddItemToArray(nodes, cJSON_CreateString(node.c_str()));
+    }
+    cJSON_AddStringToObject(item, "merge_node", layer.merge_node.c_str());
+    cJSON_AddStringToObject(item, "pattern", layer.pattern.c_str());
+    cJSON_AddBoolToObject(item, "data_aware", layer.data_aware);
+    cJSON_AddBoolToObject(item, "folded", layer.folded);
+    if (layer.mul_node.empty()) {
+      cJSON_AddNullToObject(item, "mul_node");
+    } else {
+      cJSON_AddStringToObject(item, "mul_node", layer.mul_node.c_str());
+    }
+    cJSON_AddNumberToObject(item, "channels_scaled", static_cast<double>(layer.channels_scaled));
+    cJSON_AddNumberToObject(item, "min_scale", layer.min_scale);
+    cJSON_AddNumberToObject(item, "max_scale", layer.max_scale);
+  }
+  auto add_algorithm = [&root](const char* key, const std::vector<AlgorithmLayerReport>& list,
+                               const char* before, const char* after) {
+    cJSON* array = cJSON_AddArrayToObject(root.get(), key);
+    for (const AlgorithmLayerReport& layer : list) {
+      cJSON* item = cJSON_CreateObject();
+      cJSON_AddItemToArray(array, item);
+      cJSON_AddStringToObject(item, "node", layer.node.c_str());
+      cJSON_AddNumberToObject(item, before, layer.before);
+      cJSON_AddNumberToObject(item, after, layer.after);
+      if (std::string(key) == "gptq") {
+        cJSON_AddNumberToObject(item, "dead_columns", static_cast<double>(layer.dead_columns));
+        cJSON_AddNumberToObject(item, "damp", layer.damp);
+      }
+      if (std::string(key) == "lora_correction") {
+        cJSON_AddNumberToObject(item, "rank", static_cast<double>(layer.rank));
+      }
+    }
+  };
+  add_algorithm("scale_estimation", scale_estimation, "loss_rtn", "loss");
+  add_algorithm("gptq", gptq, "proxy_loss_rtn", "proxy_loss");
+  add_algorithm("lora_correction", lora_correction, "noise_before", "noise_after");
   char* text = cJSON_PrintUnformatted(root.get());
   if (!text) throw std::bad_alloc();
   std::string json(text);

@@ -8,7 +8,11 @@
 #include <string>
 
 #include "algorithms/common/ignored_scope.h"
+#include "algorithms/weight_compression/awq.h"
 #include "algorithms/weight_compression/compressed_weight.h"
+#include "algorithms/weight_compression/gptq.h"
+#include "algorithms/weight_compression/lora_correction.h"
+#include "algorithms/weight_compression/scale_estimation.h"
 #include "algorithms/weight_compression/weight_format_writer.h"
 #include "core/common/context.h"
 #include "core/config/config.h"
@@ -47,6 +51,17 @@ struct CompressWeightsParams {
   int64_t subset_size = 128;
   GroupSizeFallback group_size_fallback = GroupSizeFallback::kError;
   int64_t min_adjusted_group_size = 32;
+  // Data-aware algorithms for the 4-bit layers (weight_compression.md section 4). AWQ without a
+  // dataset uses NNCF's data-free scales; the others need one. gptq and lora_correction exclude
+  // each other, as in NNCF.
+  bool awq = false;
+  bool scale_estimation = false;
+  bool gptq = false;
+  bool lora_correction = false;
+  AwqParams awq_params;
+  ScaleEstimationParams scale_estimation_params;
+  GptqParams gptq_params;
+  LoraCorrectionParams lora_correction_params;
 
   // Fills the advanced fields from a config's "compress_weights" section (keys in docs/config.md).
   void ApplyConfig(const config::Config& config);
@@ -65,8 +80,24 @@ struct LayerReport {
   double sensitivity = std::numeric_limits<double>::quiet_NaN();
 };
 
+// What a data-aware algorithm did to one layer (beyond the quantization itself).
+struct AlgorithmLayerReport {
+  std::string node;
+  // scale estimation: the summed output loss of the groups with RTN and with the fitted scales;
+  // GPTQ: tr(E H E^T) of the RTN and GPTQ errors; LoRA: mean |X R| before and after the branch.
+  double before = 0;
+  double after = 0;
+  int64_t dead_columns = 0;  // GPTQ
+  double damp = 0;           // GPTQ
+  int64_t rank = 0;          // LoRA
+};
+
 struct CompressWeightsReport {
   std::vector<LayerReport> layers;
+  std::vector<AwqLayerReport> awq;
+  std::vector<AlgorithmLayerReport> scale_estimation;
+  std::vector<AlgorithmLayerReport> gptq;
+  std::vector<AlgorithmLayerReport> lora_correction;
   double ratio_achieved = 0;       // share of ratio-defining parameters in the primary mode
   std::string sensitivity_metric;  // the metric that ranked layers; "" when none ran
   int64_t statistics_items = 0;    // dataset items reduced for a data-aware metric

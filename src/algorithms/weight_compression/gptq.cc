@@ -94,8 +94,8 @@ GptqResult RunGptq(const WeightMatrix& weight, WeightMode mode, int64_t group_si
     if (factored) result.damp = damp;
   }
   if (!factored) {
-    Fail(ErrorCode::kInvalidArgument, "gptq: the Hessian of layer '" + layer +
-                                          "' is not positive definite even after damping");
+    Fail(ErrorCode::kInvalidArgument,
+         "gptq: the Hessian of layer '" + layer + "' is not positive definite even after damping");
   }
 
   const int64_t groups = n / group_size;
@@ -122,7 +122,8 @@ GptqResult RunGptq(const WeightMatrix& weight, WeightMode mode, int64_t group_si
         slice.in = group_size;
         slice.values.resize(static_cast<size_t>(w.out * group_size));
         for (int64_t o = 0; o < w.out; ++o) {
-          for (int64_t j = 0; j < group_size; ++j) slice.values[o * group_size + j] = float(wd(o, c + j));
+          for (int64_t j = 0; j < group_size; ++j)
+            slice.values[o * group_size + j] = float(wd(o, c + j));
         }
         if (scale_estimation && activations) {
           SampledActivations part;
@@ -167,8 +168,9 @@ GptqResult RunGptq(const WeightMatrix& weight, WeightMode mode, int64_t group_si
       wd.block(0, i2, w.out, n - i2).noalias() -= error * u.block(i1, i2, count, n - i2);
     }
   }
-  const int64_t nonfinite = std::count_if(result.quantized.values.begin(), result.quantized.values.end(),
-                                          [](float v) { return !std::isfinite(v); });
+  const int64_t nonfinite =
+      std::count_if(result.quantized.values.begin(), result.quantized.values.end(),
+                    [](float v) { return !std::isfinite(v); });
   if (nonfinite > 0) {
     Fail(ErrorCode::kInvalidArgument, "gptq: layer '" + layer + "' produced non-finite weights");
   }

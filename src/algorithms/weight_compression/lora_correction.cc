@@ -33,8 +33,7 @@ Matrix LeastSquares(const Matrix& a, const Matrix& b) {
 LoraAdapters ComputeLoraCorrection(const WeightMatrix& weight, const WeightMatrix& quantized,
                                    int64_t group_size, const SampledActivations& activations,
                                    const LoraCorrectionParams& params) {
-  if (weight.out != quantized.out || weight.in != quantized.in ||
-      activations.hidden != weight.in) {
+  if (weight.out != quantized.out || weight.in != quantized.in || activations.hidden != weight.in) {
     Fail(ErrorCode::kInvalidArgument,
          "lora correction: the weight, its quantized form and the activations disagree in size");
   }
@@ -68,7 +67,8 @@ LoraAdapters ComputeLoraCorrection(const WeightMatrix& weight, const WeightMatri
   }
   Eigen::BDCSVD<Matrix> svd(weighted, Eigen::ComputeThinU | Eigen::ComputeThinV);
   Matrix u = svd.matrixU().leftCols(rank);
-  Matrix v = svd.singularValues().head(rank).asDiagonal() * svd.matrixV().leftCols(rank).transpose();
+  Matrix v =
+      svd.singularValues().head(rank).asDiagonal() * svd.matrixV().leftCols(rank).transpose();
 
   Matrix x(m, in);  // [samples][in]
   for (int64_t j = 0; j < in; ++j) {
@@ -87,8 +87,9 @@ LoraAdapters ComputeLoraCorrection(const WeightMatrix& weight, const WeightMatri
     } else {
       v = LeastSquares(xu, noise);
     }
-    const Matrix vi = Eigen::CompleteOrthogonalDecomposition<Matrix>(v).pseudoInverse();  // [out][r]
-    const Matrix noise_vi = noise * vi;                                                   // [m][r]
+    const Matrix vi =
+        Eigen::CompleteOrthogonalDecomposition<Matrix>(v).pseudoInverse();  // [out][r]
+    const Matrix noise_vi = noise * vi;                                     // [m][r]
     if (params.apply_regularization) {
       const Matrix rhs = residual * vi + x.transpose() * noise_vi;  // [in][r]
       u = rhs - x.transpose() * small.solve(x * rhs);
@@ -141,10 +142,10 @@ void InsertLoraBranch(ir::Graph& graph, const LoraBranch& branch) {
       return name;
     }
     const CompressedWeight q = QuantizeWeight(floats, WeightMode::kInt8Asym, 0, -1, 1);
-    graph.initializers.push_back(ir::Tensor::FromBytes(name + "_quantized", ir::DType::kUint8,
-                                                       dims, q.codes.data(), q.codes.size()));
-    graph.initializers.push_back(ir::Tensor::FromFloats(name + "_scale", branch.dtype,
-                                                        {dims[1]}, q.scales));
+    graph.initializers.push_back(ir::Tensor::FromBytes(name + "_quantized", ir::DType::kUint8, dims,
+                                                       q.codes.data(), q.codes.size()));
+    graph.initializers.push_back(
+        ir::Tensor::FromFloats(name + "_scale", branch.dtype, {dims[1]}, q.scales));
     graph.initializers.push_back(ir::Tensor::FromBytes(name + "_zero_point", ir::DType::kUint8,
                                                        {dims[1]}, q.zero_points.data(),
                                                        q.zero_points.size()));

@@ -31,7 +31,7 @@ ir::Tensor FromMatrix(const WeightMatrix& matrix, const ir::Tensor& like, int64_
 template <typename T>
 std::vector<T> GroupParamsToLayout(const std::vector<T>& by_row, int64_t out, int64_t groups,
                                    int64_t reduction_axis) {
-  if (reduction_axis == 1) return by_row;
+  if (reduction_axis == 1 || by_row.empty()) return by_row;
   std::vector<T> layout(by_row.size());
   for (int64_t o = 0; o < out; ++o) {
     for (int64_t g = 0; g < groups; ++g) layout[g * out + o] = by_row[o * groups + g];
@@ -42,7 +42,7 @@ std::vector<T> GroupParamsToLayout(const std::vector<T>& by_row, int64_t out, in
 template <typename T>
 std::vector<T> GroupParamsFromLayout(const std::vector<T>& layout, int64_t out, int64_t groups,
                                      int64_t reduction_axis) {
-  if (reduction_axis == 1) return layout;
+  if (reduction_axis == 1 || layout.empty()) return layout;
   std::vector<T> by_row(layout.size());
   for (int64_t o = 0; o < out; ++o) {
     for (int64_t g = 0; g < groups; ++g) by_row[o * groups + g] = layout[g * out + o];

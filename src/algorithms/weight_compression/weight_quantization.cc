@@ -621,7 +621,7 @@ GroupQuantization ComputeGroupQuantization(WeightMode mode, float min_value, flo
 }
 
 uint8_t QuantizeScalar(WeightMode mode, float x, float scale, uint8_t zero_point) {
-  const float zero = IsAsymmetric(mode)         ? static_cast<float>(zero_point)
+  const float zero = IsAsymmetric(mode)          ? static_cast<float>(zero_point)
                      : mode == WeightMode::kE2M1 ? 1.0f / scale
                                                  : 0.0f;
   if (mode == WeightMode::kE2M1) {
@@ -657,8 +657,8 @@ CompressedWeight QuantizeWeightWithParams(const ir::Tensor& weight, WeightMode m
   }
   const Layout layout = MakeLayout(weight, axis, group_size);
   const size_t params = static_cast<size_t>(layout.outer * layout.groups * layout.inner);
-  if (scales.size() != params || (IsAsymmetric(mode) ? zero_points.size() != params
-                                                     : !zero_points.empty())) {
+  if (scales.size() != params ||
+      (IsAsymmetric(mode) ? zero_points.size() != params : !zero_points.empty())) {
     Fail(ErrorCode::kInvalidArgument, TensorLabel(weight) + ": " + std::to_string(params) +
                                           " precomputed scales (and zero points) expected, got " +
                                           std::to_string(scales.size()));
