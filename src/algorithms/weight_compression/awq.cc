@@ -420,6 +420,18 @@ AwqOutcome ComputeAwq(const ir::Graph& graph, const LayerPlan& plan, const Tenso
   return outcome;
 }
 
+std::vector<float> SearchAwqScale(const WeightMatrix& weight, WeightMode mode, int64_t group_size,
+                                  const SampledActivations& activations, const AwqParams& params,
+                                  int num_threads) {
+  if (activations.hidden != weight.in) {
+    Fail(ErrorCode::kInvalidArgument, "awq: the activation has " +
+                                          std::to_string(activations.hidden) +
+                                          " channels, the weight " + std::to_string(weight.in));
+  }
+  return DataAwareScale(weight, mode, group_size, activations, OverflowGuard(), params,
+                        num_threads);
+}
+
 void ApplyScaleInsertions(ir::Graph& graph, const std::vector<ScaleInsertion>& insertions) {
   for (const ScaleInsertion& insertion : insertions) {
     const std::string output = insertion.name + "_output";

@@ -13,6 +13,7 @@
 
 #include "algorithms/weight_compression/activation_statistics.h"
 #include "algorithms/weight_compression/layer_selection.h"
+#include "algorithms/weight_compression/weight_matrix.h"
 #include "core/common/context.h"
 #include "core/ir/model.h"
 
@@ -64,6 +65,14 @@ using TensorLookup = std::function<const ir::Tensor*(const std::string&)>;
 AwqOutcome ComputeAwq(const ir::Graph& graph, const LayerPlan& plan, const TensorLookup& lookup,
                       std::map<std::string, ActivationStatistics>* stats, const AwqParams& params,
                       int num_threads, const Context& context, const std::string& stage);
+
+// The data-aware scale search for one weight (or a group's weights side by side) [out][in] on the
+// sampled activations: scales per input channel, 1 outside the groups that hold the top
+// percent_to_apply channels. No FP16 overflow guard (ComputeAwq adds it when the producer is a
+// MatMul). The alphas are evaluated in parallel; the result does not depend on num_threads.
+std::vector<float> SearchAwqScale(const WeightMatrix& weight, WeightMode mode, int64_t group_size,
+                                  const SampledActivations& activations, const AwqParams& params,
+                                  int num_threads);
 
 // Applies the insertions of an outcome to a model (after the weight edits).
 void ApplyScaleInsertions(ir::Graph& graph, const std::vector<ScaleInsertion>& insertions);
