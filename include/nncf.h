@@ -66,7 +66,7 @@ extern "C" {
 #define NNCF_VERSION_NUMBER \
   (NNCF_VERSION_MAJOR * 10000 + NNCF_VERSION_MINOR * 100 + NNCF_VERSION_PATCH)
 /* Bumped on every additive ABI change; bindings refuse a runtime with a smaller value. */
-#define NNCF_API_VERSION 2
+#define NNCF_API_VERSION 3
 
 NNCF_API int32_t nncf_version_number(void);
 NNCF_API const char* nncf_version_string(void);
@@ -438,8 +438,18 @@ typedef struct nncf_compress_weights_params {
   const nncf_config* advanced; /* NULL: defaults; reads the "compress_weights" section */
   nncf_progress_fn progress;
   void* progress_user_data;
-  /* API version 2. Dataset items reduced for the data-aware sensitivity metrics; default 128. */
+  /* API version 2. Dataset items reduced for the data-aware steps; default 128. */
   int64_t subset_size;
+  /* API version 3. Data-aware algorithms for the 4-bit layers (docs/weight_compression.md). Their
+   * advanced parameters (AWQ's alpha grid, scale-estimation steps, GPTQ's damping and block size,
+   * LoRA rank and iterations) come from the "compress_weights.advanced" section of `advanced`,
+   * which is applied after these fields. Progress and cancellation work per layer. */
+  int32_t awq;              /* 1: AWQ; NNCF's data-free scales when dataset is NULL; default 0 */
+  int32_t scale_estimation; /* 1: fitted per-group scales; needs a dataset; default 0 */
+  int32_t gptq;             /* 1: GPTQ (with scale estimation inside when both are set); needs a
+                               dataset; default 0 */
+  int32_t lora_correction;  /* 1: a low-rank correction branch per 4-bit MatMul; needs a dataset;
+                               not together with gptq (as in NNCF); default 0 */
 } nncf_compress_weights_params;
 
 NNCF_API void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
@@ -447,10 +457,12 @@ NNCF_API void nncf_compress_weights_params_default(nncf_compress_weights_params*
 #define NNCF_COMPRESS_WEIGHTS_PARAMS_INIT(p) nncf_compress_weights_params_default((p), sizeof *(p))
 
 /* Compresses the weights of `model` into a new model. dataset may be NULL (data-free). With a
- * dataset and ratio < 1, one pass over its first subset_size items measures the input activation
- * of every ratio-defining layer, and mixed precision ranks layers by a data-aware metric
- * (default MAX_ACTIVATION_VARIANCE, as NNCF); the dataset is not read otherwise. When
- * `report` is not NULL it receives a JSON report (per layer: mode, bits, group size, error). */
+ * dataset, one pass over its first subset_size items measures the input activations of the
+ * ratio-defining layers when ratio < 1 (mixed precision then ranks layers by a data-aware
+ * metric, default MAX_ACTIVATION_VARIANCE, as NNCF) or when a data-aware algorithm is on (the
+ * dataset must then hold at least subset_size items); it is not read otherwise. When `report` is
+ * not NULL it receives a JSON report (per layer: mode, bits, group size, error; per algorithm:
+ * what it changed in each layer). */
 NNCF_API NNCF_NODISCARD nncf_status* nncf_compress_weights(const nncf_model* model,
                                                            nncf_dataset* dataset,
                                                            const nncf_compress_weights_params* params,

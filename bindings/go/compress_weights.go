@@ -96,7 +96,11 @@ type CompressWeightsOptions struct {
 	AccuracyLevel     int  // MatMulNBits accuracy_level attribute; default 4
 	AllowOpsetUpgrade bool // raise the opset when the format needs it; default true
 	NumThreads        int  // 0 (default): one per core; the output never depends on it
-	SubsetSize        int  // dataset items reduced for the data-aware metrics; default 128
+	SubsetSize        int  // dataset items reduced for the data-aware steps; default 128
+	AWQ               bool // AWQ for the 4-bit layers; data-free scales without a dataset
+	ScaleEstimation   bool // fitted per-group scales; needs a dataset
+	GPTQ              bool // GPTQ for the 4-bit layers; needs a dataset
+	LoRACorrection    bool // low-rank correction branch per 4-bit MatMul; not with GPTQ
 	IgnoredScope      IgnoredScope
 	Advanced          *Config // nil: defaults; its "compress_weights" section is read
 	Progress          ProgressFunc
@@ -119,6 +123,10 @@ func NewCompressWeightsOptions() *CompressWeightsOptions {
 		AllowOpsetUpgrade: p.allow_opset_upgrade != 0,
 		NumThreads:        int(p.num_threads),
 		SubsetSize:        int(p.subset_size),
+		AWQ:               p.awq != 0,
+		ScaleEstimation:   p.scale_estimation != 0,
+		GPTQ:              p.gptq != 0,
+		LoRACorrection:    p.lora_correction != 0,
 		fromDefaults:      true,
 	}
 }
@@ -180,6 +188,10 @@ func newCompressParams(o *CompressWeightsOptions) (*compressParams, error) {
 	p.raw.format = C.nncf_weight_format(o.Format)
 	p.raw.allow_opset_upgrade = cBool(o.AllowOpsetUpgrade)
 	p.raw.subset_size = C.int64_t(o.SubsetSize)
+	p.raw.awq = cBool(o.AWQ)
+	p.raw.scale_estimation = cBool(o.ScaleEstimation)
+	p.raw.gptq = cBool(o.GPTQ)
+	p.raw.lora_correction = cBool(o.LoRACorrection)
 	if o.Advanced != nil {
 		p.raw.advanced = o.Advanced.ptr
 	}

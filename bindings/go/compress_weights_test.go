@@ -255,6 +255,35 @@ func TestCompressWeightsDatasetRanksLayersByActivations(t *testing.T) {
 	}
 }
 
+func TestCompressWeightsDataAwareAlgorithms(t *testing.T) {
+	// AWQ and LoRA correction report per layer; GPTQ with LoRA correction is refused.
+	m := loadMLP(t)
+	d, err := NewDataset(4, func(i int, out *Sample) error {
+		return out.SetFloat32("input", []int64{2, 64}, uniform(128, uint32(i)))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	o := fourBit(CompressWeightsModeInt4Sym)
+	o.AllLayers = true
+	o.SubsetSize = 4
+	o.AWQ = true
+	o.LoRACorrection = true
+	out, report, err := m.CompressWeights(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	if !strings.Contains(report, `"lora_correction":[{`) || !strings.Contains(report, `"noise_after":`) {
+		t.Fatalf("report %s", report)
+	}
+	o.GPTQ = true
+	if _, _, err := m.CompressWeights(d, o); err == nil || !strings.Contains(err.Error(), "gptq and lora_correction") {
+		t.Fatalf("GPTQ with LoRA correction: %v", err)
+	}
+}
+
 func TestCompressWeightsFile(t *testing.T) {
 	dir := t.TempDir()
 	output := filepath.Join(dir, "mlp_int4.onnx")

@@ -150,7 +150,12 @@ NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress, 64, 8);
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, progress_user_data, 72, 8);
 // API version 2: data-aware mixed precision.
 NNCF_ASSERT_FIELD(nncf_compress_weights_params, subset_size, 80, 8);
-NNCF_ASSERT_SIZE(nncf_compress_weights_params, 88);
+// API version 3: data-aware algorithms.
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, awq, 88, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, scale_estimation, 92, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, gptq, 96, 4);
+NNCF_ASSERT_FIELD(nncf_compress_weights_params, lora_correction, 100, 4);
+NNCF_ASSERT_SIZE(nncf_compress_weights_params, 104);
 
 // nncf_quantization_parameters (API version 1)
 NNCF_ASSERT_FIELD(nncf_quantization_parameters, struct_size, 0, 4);

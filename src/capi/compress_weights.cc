@@ -123,6 +123,10 @@ wc::CompressWeightsParams ReadParams(const nncf_compress_weights_params* in, Con
                                           std::to_string(p.subset_size) + "; expected >= 1");
   }
   params.subset_size = p.subset_size;
+  params.awq = p.awq != 0;
+  params.scale_estimation = p.scale_estimation != 0;
+  params.gptq = p.gptq != 0;
+  params.lora_correction = p.lora_correction != 0;
   if (p.ignored_scope) params.ignored_scope = ReadIgnoredScope(p.ignored_scope);
   if (p.advanced) params.ApplyConfig(p.advanced->impl);
   *has_progress = p.progress != nullptr;
@@ -188,6 +192,10 @@ void nncf_compress_weights_params_default(nncf_compress_weights_params* params,
   defaults.progress = nullptr;
   defaults.progress_user_data = nullptr;
   defaults.subset_size = 128;
+  defaults.awq = 0;
+  defaults.scale_estimation = 0;
+  defaults.gptq = 0;
+  defaults.lora_correction = 0;
   nncf::capi::FillDefaultsForCaller(defaults, params, struct_size);
 }
 

@@ -277,6 +277,58 @@ static void test_data_aware(const nncf_model* model) {
   nncf_sample_free(good);
 }
 
+/* The data-aware algorithms through the C API: off by default; AWQ and scale estimation report
+ * what they changed; GPTQ with LoRA correction and scale estimation without data are refused with
+ * no model returned. */
+static void test_algorithms(const nncf_model* model) {
+  nncf_sample* good = mlp_input();
+  const nncf_sample* items[2];
+  nncf_dataset* dataset = NULL;
+  nncf_compress_weights_params params;
+  nncf_model* out = NULL;
+  nncf_blob* report = NULL;
+  char* json;
+  items[0] = items[1] = good;
+  CHECK_OK(nncf_dataset_create_from_samples(items, 2, &dataset));
+  NNCF_COMPRESS_WEIGHTS_PARAMS_INIT(&params);
+  CHECK(params.awq == 0 && params.scale_estimation == 0 && params.gptq == 0 &&
+        params.lora_correction == 0);
+  params.mode = NNCF_COMPRESS_WEIGHTS_MODE_INT4_SYM;
+  params.group_size = 32;
+  params.all_layers = 1;
+  params.subset_size = 2;
+  params.awq = 1;
+  params.scale_estimation = 1;
+  CHECK_OK(nncf_compress_weights(model, dataset, &params, &out, &report));
+  CHECK(out != NULL);
+  json = (char*)malloc(nncf_blob_size(report) + 1);
+  memcpy(json, nncf_blob_data(report), nncf_blob_size(report));
+  json[nncf_blob_size(report)] = '\0';
+  CHECK(check_contains(json, "\"awq\":[{"));
+  CHECK(check_contains(json, "\"scale_estimation\":[{"));
+  CHECK(check_contains(json, "\"loss_rtn\":"));
+  free(json);
+  nncf_blob_free(report);
+  nncf_model_free(out);
+
+  out = NULL;
+  params.awq = 0;
+  params.scale_estimation = 0;
+  params.gptq = 1;
+  params.lora_correction = 1;
+  CHECK_STATUS(nncf_compress_weights(model, dataset, &params, &out, NULL),
+               NNCF_ERR_INVALID_ARGUMENT, "gptq and lora_correction");
+  CHECK(out == NULL);
+  params.gptq = 0;
+  params.lora_correction = 0;
+  params.scale_estimation = 1;
+  CHECK_STATUS(nncf_compress_weights(model, NULL, &params, &out, NULL), NNCF_ERR_INVALID_ARGUMENT,
+               "pass a dataset");
+  CHECK(out == NULL);
+  nncf_dataset_free(dataset);
+  nncf_sample_free(good);
+}
+
 int main(void) {
   nncf_model* model = NULL;
   float reference[BATCH * CLASSES];
@@ -287,6 +339,7 @@ int main(void) {
   test_file_to_file(reference);
   test_bad_input(model);
   test_data_aware(model);
+  test_algorithms(model);
   nncf_model_free(model);
   return check_finish();
 }

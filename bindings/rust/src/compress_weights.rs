@@ -83,8 +83,16 @@ pub struct CompressWeightsOptions<'a> {
     pub ignored_scope: IgnoredScope,
     /// Advanced parameters: the config's "compress_weights" section.
     pub advanced: Option<&'a Config>,
-    /// Dataset items reduced for the data-aware sensitivity metrics (default 128).
+    /// Dataset items reduced for the data-aware steps (default 128).
     pub subset_size: u64,
+    /// AWQ for the 4-bit layers; data-free scales without a dataset (default false).
+    pub awq: bool,
+    /// Scale estimation for the 4-bit layers; needs a dataset (default false).
+    pub scale_estimation: bool,
+    /// GPTQ for the 4-bit layers; needs a dataset (default false).
+    pub gptq: bool,
+    /// A low-rank correction branch per 4-bit MatMul; needs a dataset; not with `gptq`.
+    pub lora_correction: bool,
 }
 
 impl Default for CompressWeightsOptions<'_> {
@@ -103,6 +111,10 @@ impl Default for CompressWeightsOptions<'_> {
             ignored_scope: IgnoredScope::default(),
             advanced: None,
             subset_size: 128,
+            awq: false,
+            scale_estimation: false,
+            gptq: false,
+            lora_correction: false,
         }
     }
 }
@@ -136,6 +148,10 @@ impl CompressParams {
         raw.num_threads = thread_count(options.num_threads)?;
         raw.subset_size = i64::try_from(options.subset_size)
             .map_err(|_| Error::new(Code::InvalidArgument, "subset_size does not fit in an i64"))?;
+        raw.awq = i32::from(options.awq);
+        raw.scale_estimation = i32::from(options.scale_estimation);
+        raw.gptq = i32::from(options.gptq);
+        raw.lora_correction = i32::from(options.lora_correction);
         raw.ignored_scope = scope.as_ptr();
         raw.advanced = options.advanced.map_or(ptr::null(), |c| c.as_ptr());
         raw.progress = progress;
@@ -284,6 +300,10 @@ mod tests {
             (theirs.accuracy_level, theirs.allow_opset_upgrade)
         );
         assert_eq!((ours.num_threads, ours.subset_size), (theirs.num_threads, theirs.subset_size));
+        assert_eq!(
+            (ours.awq, ours.scale_estimation, ours.gptq, ours.lora_correction),
+            (theirs.awq, theirs.scale_estimation, theirs.gptq, theirs.lora_correction)
+        );
         assert!(ours.ignored_scope.is_null() && ours.advanced.is_null() && ours.progress.is_none());
     }
 }

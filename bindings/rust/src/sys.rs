@@ -10,7 +10,7 @@ use core::marker::{PhantomData, PhantomPinned};
 use std::os::raw::{c_char, c_void};
 
 /// The header's `NNCF_API_VERSION`: the runtime must report at least this.
-pub const NNCF_API_VERSION: i32 = 2;
+pub const NNCF_API_VERSION: i32 = 3;
 pub const NNCF_VERSION_MAJOR: i32 = 0;
 pub const NNCF_VERSION_MINOR: i32 = 1;
 pub const NNCF_VERSION_PATCH: i32 = 0;
@@ -231,6 +231,10 @@ pub struct nncf_compress_weights_params {
     pub progress: nncf_progress_fn,
     pub progress_user_data: *mut c_void,
     pub subset_size: i64,
+    pub awq: i32,
+    pub scale_estimation: i32,
+    pub gptq: i32,
+    pub lora_correction: i32,
 }
 
 pub type nncf_strip_format = i32;

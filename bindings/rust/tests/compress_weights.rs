@@ -234,6 +234,27 @@ fn a_dataset_ranks_layers_by_activations() {
 }
 
 #[test]
+fn data_aware_algorithms_report_and_refuse_gptq_with_lora() {
+    let model = Model::load(MLP).unwrap();
+    let mut dataset = calibration(4);
+    let options = CompressWeightsOptions {
+        subset_size: 4,
+        all_layers: true,
+        awq: true,
+        gptq: true,
+        scale_estimation: true,
+        ..four_bit(CompressWeightsMode::Int4Sym)
+    };
+    let (_, report) = model.compress_weights(Some(&mut dataset), &options).unwrap();
+    assert!(report.contains("\"gptq\":[{"), "{report}");
+    assert!(report.contains("\"proxy_loss\":"), "{report}");
+    let both = CompressWeightsOptions { gptq: true, lora_correction: true, ..options };
+    let error = model.compress_weights(Some(&mut calibration(4)), &both).unwrap_err();
+    assert_eq!(error.code(), Code::InvalidArgument);
+    assert!(error.message().contains("gptq and lora_correction"), "{}", error.message());
+}
+
+#[test]
 fn file_to_file_writes_external_data_and_reports() {
     let dir = ScratchDir::new("compress_file");
     let output = dir.path("mlp_int4.onnx");
