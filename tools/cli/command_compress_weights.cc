@@ -32,8 +32,22 @@ struct CompressOptions {
   bool no_opset_upgrade = false;
   int32_t threads = 0;
   bool json = false;
+  bool awq = false, scale_estimation = false, gptq = false, lora_correction = false;
   IgnoredScopeOptions ignored;
 };
+
+// Layers each data-aware algorithm changed, from the report ("awq 2, gptq 6"); "" when none ran.
+std::string AlgorithmSummary(const cJSON* report, cJSON* json) {
+  std::string text;
+  for (const char* key : {"awq", "scale_estimation", "gptq", "lora_correction"}) {
+    const cJSON* list = cJSON_GetObjectItemCaseSensitive(report, key);
+    const int count = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+    if (json) cJSON_AddNumberToObject(json, key, count);
+    if (count > 0)
+      text += (text.empty() ? "" : ", ") + std::string(key) + " " + std::to_string(count);
+  }
+  return text;
+}
 
 void RunCompress(CompressOptions& options, const GlobalOptions& global) {
   const double start = NowSeconds();
@@ -58,6 +72,10 @@ void RunCompress(CompressOptions& options, const GlobalOptions& global) {
   params.progress = ProgressReporter::Callback;
   params.progress_user_data = &progress;
   params.subset_size = options.subset_size;
+  params.awq = options.awq ? 1 : 0;
+  params.scale_estimation = options.scale_estimation ? 1 : 0;
+  params.gptq = options.gptq ? 1 : 0;
+  params.lora_correction = options.lora_correction ? 1 : 0;
   DatasetPtr dataset;
   if (!options.data.empty()) {
     ModelPtr model = LoadModel(options.model);  // to read the data against its inputs
@@ -101,6 +119,7 @@ void RunCompress(CompressOptions& options, const GlobalOptions& global) {
                           : cJSON_AddStringToObject(root, "graph", options.graph.c_str());
     svg.empty() ? cJSON_AddNullToObject(root, "svg")
                 : cJSON_AddStringToObject(root, "svg", svg.c_str());
+    AlgorithmSummary(report_json.get(), cJSON_AddObjectToObject(root, "algorithm_layers"));
     AddJson(root, "output_model", std::move(description));
     std::cout << PrintJson(root);
     return;
@@ -108,6 +127,8 @@ void RunCompress(CompressOptions& options, const GlobalOptions& global) {
   std::cout << "compressed " << options.model << " -> " << options.out << ": " << layers
             << " layers, mode " << nncf_compress_weights_mode_name(options.mode) << ", ratio "
             << ratio_achieved << ", format " << nncf_weight_format_name(options.format) << "\n";
+  const std::string algorithms = AlgorithmSummary(report_json.get(), nullptr);
+  if (!algorithms.empty()) std::cout << "data-aware layers: " << algorithms << "\n";
   if (!options.report.empty()) std::cout << "report: " << options.report << "\n";
   if (!options.graph.empty()) std::cout << "graph: " << options.graph << "\n";
   if (!svg.empty()) std::cout << "svg: " << svg << "\n";
@@ -155,8 +176,16 @@ Command AddCompressWeightsCommand(CLI::App& app, const GlobalOptions& global) {
   command->add_option("--threads", options->threads, "Worker threads (0: one per core)")
       ->capture_default_str();
   command->add_option("--data", options->data,
-                      "Data for the data-aware sensitivity metrics (with --ratio < 1): .npy, .npz "
-                      "or a directory, as quantize's --data");
+                      "Data for the data-aware steps (sensitivity metrics with --ratio < 1, the "
+                      "algorithms below): .npy, .npz or a directory, as quantize's --data");
+  command->add_flag("--awq", options->awq,
+                    "AWQ for the 4-bit layers (data-free scales without --data)");
+  command->add_flag("--scale-estimation", options->scale_estimation,
+                    "Fit the 4-bit scales to the layer outputs (needs --data)");
+  command->add_flag("--gptq", options->gptq, "GPTQ for the 4-bit layers (needs --data)");
+  command->add_flag("--lora-correction", options->lora_correction,
+                    "Add a low-rank correction branch per 4-bit MatMul (needs --data; not with "
+                    "--gptq)");
   command->add_option("--batch", options->batch, "Rows per item when --data is a single file")
       ->capture_default_str();
   command->add_option("--subset-size", options->subset_size, "Items of --data reduced")

@@ -446,4 +446,24 @@ TEST_F(CliTest, CompressWeightsWithDataRanksByActivations) {
   EXPECT_FALSE(std::filesystem::exists(Path("dwx.onnx")));
 }
 
+TEST_F(CliTest, CompressWeightsDataAwareAlgorithms) {
+  WriteFile(Path("da_calib.npy"), NpyBytes({6, 1, 28, 28}, Images(6, 41), false));
+  RunResult run = Run({"-q", "compress-weights", kModel, Path("da.onnx"), "--mode", "int4_sym",
+                       "--group-size", "-1", "--all-layers", "--data", Path("da_calib.npy"),
+                       "--subset-size", "6", "--scale-estimation", "--report", Path("da.json")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("data-aware layers: scale_estimation "), std::string::npos) << run.out;
+  Json report = Parse(ReadText(Path("da.json")));
+  const cJSON* estimated = Get(report.get(), "scale_estimation");
+  ASSERT_TRUE(cJSON_IsArray(estimated));
+  EXPECT_GT(cJSON_GetArraySize(estimated), 0);
+  // Options the library refuses together are a usage error (2), with nothing written.
+  RunResult both =
+      Run({"-q", "compress-weights", kModel, Path("dax.onnx"), "--mode", "int4_sym", "--data",
+           Path("da_calib.npy"), "--subset-size", "6", "--gptq", "--lora-correction"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  EXPECT_NE(both.err.find("gptq and lora_correction"), std::string::npos) << both.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("dax.onnx")));
+}
+
 }  // namespace

@@ -571,6 +571,7 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
                   "' of node '" + weight.node_name + "'";
     }
     if (sink) sink(edit);
+    replaced.erase(weight.site.weight_name);  // written: AWQ's scaled copy is not needed again
     layer.node = weight.node_name;
     layer.weight = weight.site.weight_name;
     layer.mode = WeightModeName(config.mode);
