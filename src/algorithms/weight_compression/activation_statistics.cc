@@ -9,6 +9,7 @@
 #include "algorithms/quantization/statistics.h"
 #include "algorithms/weight_compression/compress_weights.h"
 #include "core/common/error.h"
+#include "core/common/parallel_for.h"
 
 namespace nncf::algorithms::wc {
 namespace {
@@ -25,7 +26,33 @@ struct Accumulator {
   int64_t hidden = -1;
   std::vector<std::vector<float>> means;
   std::vector<int64_t> tokens;
-  Eigen::MatrixXd hessian;
+  Eigen::MatrixXd hessian;  // lower triangle
+  int num_threads = 1;
+
+  // hessian += x^T x for one item's rows: float products per tile of the lower triangle (the sum
+  // over one item's tokens), added in double; tiles spread over the threads, each written by one.
+  void AccumulateGram(const float* data, int64_t rows, int64_t channels) {
+    if (hessian.size() == 0) hessian = Eigen::MatrixXd::Zero(channels, channels);
+    using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMajor> x(data, rows, channels);
+    constexpr int64_t kTile = 256;
+    const int64_t blocks = (channels + kTile - 1) / kTile;
+    std::vector<std::pair<int64_t, int64_t>> tiles;
+    for (int64_t i = 0; i < blocks; ++i) {
+      for (int64_t j = 0; j <= i; ++j) tiles.push_back({i, j});
+    }
+    ParallelFor(num_threads, static_cast<int64_t>(tiles.size()), rows * kTile * kTile,
+                [&](int64_t begin, int64_t end) {
+                  Eigen::MatrixXf product;
+                  for (int64_t t = begin; t < end; ++t) {
+                    const int64_t i0 = tiles[t].first * kTile, j0 = tiles[t].second * kTile;
+                    const int64_t ni = std::min(kTile, channels - i0);
+                    const int64_t nj = std::min(kTile, channels - j0);
+                    product.noalias() = x.middleCols(i0, ni).transpose() * x.middleCols(j0, nj);
+                    hessian.block(i0, j0, ni, nj) += product.cast<double>();
+                  }
+                });
+  }
 
   void Visit(const ir::Tensor& tensor) {
     const int64_t rank = static_cast<int64_t>(tensor.dims.size());
@@ -58,11 +85,7 @@ struct Accumulator {
     }
     if (keep_hessian && hessian_items < hessian_limit) {
       ++hessian_items;
-      if (hessian.size() == 0) hessian = Eigen::MatrixXd::Zero(channels, channels);
-      const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
-          rows_view(x.data(), rows, channels);
-      const Eigen::MatrixXd rows_double = rows_view.cast<double>();
-      hessian.selfadjointView<Eigen::Lower>().rankUpdate(rows_double.transpose());
+      AccumulateGram(x.data(), rows, channels);
     }
     const int64_t sequence = tensor.dims[static_cast<size_t>(rank - 2)];
     const int64_t outer = tensor.NumElements() / (channels * sequence);
@@ -176,6 +199,7 @@ std::map<std::string, ActivationStatistics> CollectActivationStatistics(
     accumulator->keep_means = options.means;
     accumulator->keep_hessian = options.hessian;
     accumulator->hessian_limit = options.hessian_subset_size;
+    accumulator->num_threads = options.num_threads;
     quantization::StatisticRequest request;
     request.tensor = value;
     request.reduction = quantization::Reduction::kVisit;
@@ -199,18 +223,18 @@ std::map<std::string, ActivationStatistics> CollectActivationStatistics(
       stats.means = std::move(accumulator->means);
       stats.tokens = std::move(accumulator->tokens);
       if (accumulator->hessian.size() > 0) {
+        // Completed and scaled in place, copied once, then freed: one extra [H][H] at a time.
         const int64_t h = accumulator->hidden;
+        Eigen::MatrixXd& lower = accumulator->hessian;
+        lower.triangularView<Eigen::StrictlyUpper>() = lower.transpose();
+        lower *= 2.0 / double(accumulator->hessian_items);
         stats.hessian.resize(static_cast<size_t>(h * h));
-        for (int64_t i = 0; i < h; ++i) {
-          for (int64_t j = 0; j < h; ++j) {
-            // rankUpdate filled the lower triangle only.
-            const double v = i >= j ? accumulator->hessian(i, j) : accumulator->hessian(j, i);
-            stats.hessian[i * h + j] = v * 2.0 / double(accumulator->hessian_items);
-          }
-        }
+        Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            stats.hessian.data(), h, h) = lower;
+        lower.resize(0, 0);
       }
     }
-    result[accumulator->value] = stats;
+    result[accumulator->value] = std::move(stats);
   }
   return result;
 }

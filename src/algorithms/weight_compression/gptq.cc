@@ -16,12 +16,14 @@ namespace {
 
 using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-double ProxyLoss(const WeightMatrix& w, const WeightMatrix& q, const MatrixD& h) {
-  MatrixD e(w.out, w.in);
+// tr(E H E^T) in float (a reported measure, not an input to the algorithm).
+double ProxyLoss(const WeightMatrix& w, const WeightMatrix& q, const Eigen::MatrixXf& h) {
+  Eigen::MatrixXf e(w.out, w.in);
   for (int64_t o = 0; o < w.out; ++o) {
-    for (int64_t c = 0; c < w.in; ++c) e(o, c) = double(w.row(o)[c]) - double(q.row(o)[c]);
+    for (int64_t c = 0; c < w.in; ++c) e(o, c) = w.row(o)[c] - q.row(o)[c];
   }
-  return (e * h).cwiseProduct(e).sum();
+  const Eigen::MatrixXf eh = e * h;
+  return eh.cwiseProduct(e).cast<double>().sum();
 }
 
 // Round-to-nearest of the whole weight, for the reference loss.
@@ -79,18 +81,19 @@ GptqResult RunGptq(const WeightMatrix& weight, WeightMode mode, int64_t group_si
   }
   double damp = params.damp_percent * h.diagonal().mean();
   if (!(damp > 0)) damp = params.damp_percent;
+  // U upper with U^T U = H^-1 from one Cholesky: with P the index reversal and P H P = L L^T,
+  // U = P L^-1 P (upper because L^-1 is lower) and U^T U = P L^-T L^-1 P = H^-1.
   MatrixD u;
   bool factored = false;
   for (int attempt = 0; attempt < 9 && !factored; ++attempt, damp *= 2) {
-    MatrixD damped = h;
-    damped.diagonal().array() += damp;
-    Eigen::LLT<MatrixD> llt(damped);
+    MatrixD reversed = h.reverse();
+    reversed.diagonal().array() += damp;
+    Eigen::LLT<MatrixD> llt(reversed);
     if (llt.info() != Eigen::Success) continue;
-    const MatrixD inverse = llt.solve(MatrixD::Identity(n, n));
-    Eigen::LLT<MatrixD> upper(inverse);
-    if (upper.info() != Eigen::Success) continue;
-    u = upper.matrixU();
-    factored = u.allFinite();
+    MatrixD inverse = MatrixD::Identity(n, n);
+    llt.matrixL().solveInPlace(inverse);
+    u = inverse.reverse();
+    factored = u.allFinite() && (u.diagonal().array() > 0).all();
     if (factored) result.damp = damp;
   }
   if (!factored) {
@@ -174,8 +177,9 @@ GptqResult RunGptq(const WeightMatrix& weight, WeightMode mode, int64_t group_si
   if (nonfinite > 0) {
     Fail(ErrorCode::kInvalidArgument, "gptq: layer '" + layer + "' produced non-finite weights");
   }
-  result.proxy_loss = ProxyLoss(weight, result.quantized, h_original);
-  result.proxy_loss_rtn = ProxyLoss(weight, RoundToNearest(weight, mode, group_size), h_original);
+  const Eigen::MatrixXf h_float = h_original.cast<float>();
+  result.proxy_loss = ProxyLoss(weight, result.quantized, h_float);
+  result.proxy_loss_rtn = ProxyLoss(weight, RoundToNearest(weight, mode, group_size), h_float);
   return result;
 }
 
