@@ -19,6 +19,7 @@
 #include "algorithms/weight_compression/gptq.h"
 #include "algorithms/weight_compression/layer_selection.h"
 #include "core/common/error.h"
+#include "core/config/config.h"
 #include "core/exec/executor.h"
 #include "model_builder.h"
 #include "onnx/model_io.h"
@@ -412,6 +413,32 @@ TEST(DataAwarePipeline, LoraBranchBringsTheOutputCloserToFloat) {
     }
   }
   EXPECT_LT(error_lora, error_rtn);
+}
+
+TEST(DataAwarePipeline, ConfigSwitchesAndAdvancedParameters) {
+  const config::Config config = config::Config::FromJson(R"({"compress_weights": {
+      "awq": true, "scale_estimation": true, "gptq": null, "lora_correction": false,
+      "advanced": {"awq_params": {"subset_size": 8, "steps": 20, "alpha_max": 0.5},
+                   "scale_estimation_params": {"initial_steps": 2, "weight_penalty": 1.0},
+                   "gptq_params": {"damp_percent": 0.05, "block_size": 64},
+                   "lora_correction_params": {"adapter_rank": 4, "use_int8_adapters": false}}}})");
+  CompressWeightsParams params;
+  params.gptq = true;  // null in the config leaves the field as set
+  params.ApplyConfig(config);
+  EXPECT_TRUE(params.awq);
+  EXPECT_TRUE(params.scale_estimation);
+  EXPECT_TRUE(params.gptq);
+  EXPECT_FALSE(params.lora_correction);
+  EXPECT_EQ(params.awq_params.subset_size, 8);
+  EXPECT_EQ(params.awq_params.steps, 20);
+  EXPECT_EQ(params.awq_params.alpha_max, 0.5);
+  EXPECT_EQ(params.awq_params.percent_to_apply, 0.002);
+  EXPECT_EQ(params.scale_estimation_params.initial_steps, 2);
+  EXPECT_EQ(params.scale_estimation_params.weight_penalty, 1.0);
+  EXPECT_EQ(params.gptq_params.damp_percent, 0.05);
+  EXPECT_EQ(params.gptq_params.block_size, 64);
+  EXPECT_EQ(params.lora_correction_params.adapter_rank, 4);
+  EXPECT_FALSE(params.lora_correction_params.use_int8_adapters);
 }
 
 TEST(Gptq, DegenerateHessians) {
