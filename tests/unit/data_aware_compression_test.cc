@@ -4,8 +4,14 @@
 // and the LoRA branch.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
@@ -413,6 +419,82 @@ TEST(DataAwarePipeline, LoraBranchBringsTheOutputCloserToFloat) {
     }
   }
   EXPECT_LT(error_lora, error_rtn);
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(DataAwarePipeline, StreamingMatchesInMemoryByteForByte) {
+  char pattern[] = "/tmp/nncf_data_aware_XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const std::filesystem::path dir = pattern;
+  onnx::SaveOptions save;
+  save.external_data = onnx::ExternalDataMode::kAlways;
+  save.size_threshold = 64;
+  save.external_data_file = "out.data";
+  for (bool mlp : {false, true}) {
+    const ir::Model model = mlp ? Mlp() : NormGroup(true);
+    const std::string input = (dir / "in.onnx").string();
+    onnx::SaveModelFile(model, input, save, Context());
+    const CompressWeightsParams params = Int4(true, !mlp, false, mlp, 2);
+    std::filesystem::create_directories(dir / "streamed");
+    std::filesystem::create_directories(dir / "memory");
+    VectorDataset first(Items(6, 1)), second(Items(6, 1));
+    CompressWeightsReport streamed_report, memory_report;
+    CompressWeightsFile(input, (dir / "streamed" / "out.onnx").string(), &first, params, save,
+                        Context(), &streamed_report);
+    const ir::Model memory =
+        CompressWeights(onnx::LoadModelFile(input, {}), &second, params, Context(), &memory_report);
+    onnx::SaveModelFile(memory, (dir / "memory" / "out.onnx").string(), save, Context());
+    EXPECT_EQ(streamed_report.ToJson(), memory_report.ToJson());
+    EXPECT_EQ(ReadBytes((dir / "streamed" / "out.onnx").string()),
+              ReadBytes((dir / "memory" / "out.onnx").string()))
+        << (mlp ? "mlp" : "norm");
+    EXPECT_EQ(ReadBytes((dir / "streamed" / "out.data").string()),
+              ReadBytes((dir / "memory" / "out.data").string()));
+    const ir::Model reloaded = onnx::LoadModelFile((dir / "streamed" / "out.onnx").string(), {});
+    const data::Sample item = Items(1, 77)[0];
+    EXPECT_EQ(Infer(reloaded, item).ToFloats(), Infer(memory, item).ToFloats());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DataAwarePipeline, MatMulNBitsKeepsTheMulAndTheLoraBranch) {
+  // The act_matmul Mul and the LoRA branch find the layer by its output, which MatMulNBits keeps.
+  const ir::Model model = ActivationThenMatMul("Relu");
+  CompressWeightsParams params = Int4(true, false, false, true, 1);
+  VectorDataset dq_data(Items(6, 1)), nbits_data(Items(6, 1));
+  const ir::Model dq = CompressWeights(model, &dq_data, params, Context(), nullptr);
+  params.format = WeightFormat::kMatMulNBits;
+  params.format_options.accuracy_level = 1;
+  const ir::Model nbits = CompressWeights(model, &nbits_data, params, Context(), nullptr);
+  std::vector<std::string> ops;
+  for (const ir::Node& node : nbits.graph->nodes) ops.push_back(node.op_type);
+  EXPECT_NE(std::find(ops.begin(), ops.end(), "MatMulNBits"), ops.end());
+  EXPECT_NE(std::find(ops.begin(), ops.end(), "Mul"), ops.end());
+  for (const data::Sample& item : Items(2, 5)) {
+    const std::vector<float> a = Infer(dq, item).ToFloats(), b = Infer(nbits, item).ToFloats();
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-4f + 1e-4f * std::fabs(a[i]));
+  }
+}
+
+TEST(DataAwarePipeline, CancelledPerLayer) {
+  const ir::Model model = NormGroup(false);
+  for (const std::string stop : {"compress_weights: awq", "compress_weights"}) {
+    VectorDataset dataset(Items(6, 1));
+    int calls = 0;
+    const Context context([&](const std::string& stage, double) {
+      if (stage == stop) ++calls;
+      return stage != stop || calls < 1;
+    });
+    ExpectError(
+        [&] {
+          CompressWeights(model, &dataset, Int4(true, true, false, false, 1), context, nullptr);
+        },
+        ErrorCode::kCancelled, stop);
+  }
 }
 
 TEST(DataAwarePipeline, ConfigSwitchesAndAdvancedParameters) {
