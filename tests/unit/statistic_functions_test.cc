@@ -4,6 +4,7 @@
 // statistics read from the plain layout.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -174,6 +175,35 @@ TEST(StatisticFunctionsTest, ChannelsLastValuesGiveThePlainStatistics) {
     ASSERT_EQ(captured[k].dims, plain[k].dims);
     for (int64_t i = 0; i < plain[k].NumElements(); ++i) {
       ASSERT_EQ(captured[k].DataAs<float>()[i], plain[k].DataAs<float>()[i]) << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nncf::algorithms::quantization
+
+namespace nncf::algorithms::quantization {
+namespace {
+
+TEST(FloatExtremes, OnePassMinMaxAndNan) {
+  // Lengths around the 8-wide step and across several 32768-element chunks.
+  for (int64_t n : {int64_t{1}, int64_t{7}, int64_t{8}, int64_t{13}, int64_t{70001}}) {
+    std::vector<float> v(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) v[i] = -3.0f - static_cast<float>((i * 7919) % 1000) / 10.0f;
+    const float lo = *std::min_element(v.begin(), v.end());
+    const float hi = *std::max_element(v.begin(), v.end());
+    for (int threads : {1, 2}) {
+      const FloatExtremes e = ComputeFloatExtremes(v.data(), n, threads);
+      EXPECT_EQ(e.min, lo) << n;
+      EXPECT_EQ(e.max, hi) << n;  // all negative: the initial -inf must not win
+      EXPECT_FALSE(e.nan);
+    }
+    // A NaN in the vector part, and one in the scalar tail.
+    for (int64_t at : {int64_t{0}, n - 1}) {
+      std::vector<float> w = v;
+      w[at] = std::numeric_limits<float>::quiet_NaN();
+      const FloatExtremes e = ComputeFloatExtremes(w.data(), n, 2);
+      EXPECT_TRUE(e.nan) << n << " at " << at;
     }
   }
 }

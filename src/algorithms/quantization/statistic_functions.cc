@@ -3,6 +3,9 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cmath>
 #include <limits>
 #include <string>
@@ -210,6 +213,72 @@ void Combine(double* slot, const RunSummary& summary, Reduction reduction) {
 constexpr int64_t kRunChunk = int64_t{1} << 15;
 
 }  // namespace
+
+namespace {
+
+FloatExtremes ExtremesOfRun(const float* x, int64_t n) {
+  FloatExtremes e;
+  e.min = std::numeric_limits<float>::infinity();
+  e.max = -std::numeric_limits<float>::infinity();
+  int64_t i = 0;
+#if defined(__SSE2__)
+  if (n >= 8) {
+    // Two packets per step; minps/maxps return the second operand when the first is NaN, so a
+    // NaN never replaces the running extremes and is caught by the unordered compare instead.
+    __m128 mn0 = _mm_set1_ps(e.min), mn1 = mn0, mx0 = _mm_set1_ps(e.max), mx1 = mx0;
+    __m128 nan = _mm_setzero_ps();
+    for (; i + 8 <= n; i += 8) {
+      const __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4);
+      mn0 = _mm_min_ps(a, mn0);
+      mx0 = _mm_max_ps(a, mx0);
+      mn1 = _mm_min_ps(b, mn1);
+      mx1 = _mm_max_ps(b, mx1);
+      nan = _mm_or_ps(nan, _mm_or_ps(_mm_cmpunord_ps(a, a), _mm_cmpunord_ps(b, b)));
+    }
+    alignas(16) float lanes_min[4], lanes_max[4];
+    _mm_store_ps(lanes_min, _mm_min_ps(mn0, mn1));
+    _mm_store_ps(lanes_max, _mm_max_ps(mx0, mx1));
+    for (int k = 0; k < 4; ++k) {
+      e.min = std::min(e.min, lanes_min[k]);
+      e.max = std::max(e.max, lanes_max[k]);
+    }
+    e.nan = _mm_movemask_ps(nan) != 0;
+  }
+#endif
+  for (; i < n; ++i) {
+    const float v = x[i];
+    if (v != v) {
+      e.nan = true;
+      continue;
+    }
+    e.min = std::min(e.min, v);
+    e.max = std::max(e.max, v);
+  }
+  return e;
+}
+
+}  // namespace
+
+FloatExtremes ComputeFloatExtremes(const float* values, int64_t count, int num_threads) {
+  const int64_t chunks = (count + kRunChunk - 1) / kRunChunk;
+  std::vector<FloatExtremes> parts(static_cast<size_t>(std::max<int64_t>(chunks, 1)));
+  ParallelFor(num_threads, chunks, kRunChunk, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c) {
+      const int64_t first = c * kRunChunk;
+      parts[static_cast<size_t>(c)] =
+          ExtremesOfRun(values + first, std::min(kRunChunk, count - first));
+    }
+  });
+  FloatExtremes total;
+  total.min = std::numeric_limits<float>::infinity();
+  total.max = -std::numeric_limits<float>::infinity();
+  for (const FloatExtremes& part : parts) {
+    total.min = std::min(total.min, part.min);
+    total.max = std::max(total.max, part.max);
+    total.nan = total.nan || part.nan;
+  }
+  return total;
+}
 
 bool ReduceFloatsKeepingAxes(const float* values, const std::vector<int64_t>& dims,
                              const std::vector<int64_t>& kept, Reduction reduction,

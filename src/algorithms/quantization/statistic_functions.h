@@ -25,6 +25,16 @@ bool ReduceFloatsKeepingAxes(const float* values, const std::vector<int64_t>& di
                              const std::vector<int64_t>& kept, Reduction reduction,
                              std::vector<double>* result, int num_threads = 1);
 
+// The smallest and largest of `count` float32 values in one pass (NaN ignored there) and whether
+// any is NaN: the per-tensor kMin, kMax and kAbsMax of one value at once (with a NaN each is NaN,
+// as numpy's). Chunks at fixed offsets over up to `num_threads` threads.
+struct FloatExtremes {
+  float min = 0;
+  float max = 0;
+  bool nan = false;
+};
+FloatExtremes ComputeFloatExtremes(const float* values, int64_t count, int num_threads = 1);
+
 // Reduces `values` (row-major, shape `dims`) over every axis not in `kept` (resolved axes).
 // Supports kMin, kMax, kAbsMax, kMean, kQuantile and kAbsQuantile (at `quantile`). The result
 // has the kept axes' sizes, row-major. Means are rounded to float32 (numpy's float32 mean).

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -145,8 +146,31 @@ struct RequestState {
   // One item's value of the requested tensor; `channels_last`: a float value whose elements the
   // executor stored [N, spatial..., C] (dims stay logical). The common reductions read it in
   // place with the axes mapped; everything else reads a plain copy.
-  void Process(const ir::Tensor& tensor, bool channels_last = false) {
+  // Whether the request is a per-tensor min, max or abs-max of float data, which the observer
+  // computes once per value for all such requests (ComputeFloatExtremes).
+  bool UsesExtremes(const ir::Tensor& tensor) const {
+    return tensor.dtype == ir::DType::kFloat && request.keep_axes.empty() && !request.batchwise &&
+           !request.clipping_value && request.aggregation != Aggregation::kHistogram &&
+           (request.reduction == Reduction::kMin || request.reduction == Reduction::kMax ||
+            request.reduction == Reduction::kAbsMax);
+  }
+
+  void Process(const ir::Tensor& tensor, bool channels_last = false,
+               const FloatExtremes* extremes = nullptr) {
     if (items_seen >= limit) return;
+    if (extremes && UsesExtremes(tensor) && tensor.NumElements() > 0) {
+      double value = std::numeric_limits<double>::quiet_NaN();
+      if (!extremes->nan) {
+        value = request.reduction == Reduction::kMin ? extremes->min
+                : request.reduction == Reduction::kMax
+                    ? extremes->max
+                    : std::max(std::fabs(extremes->min), std::fabs(extremes->max));
+      }
+      if (!have_dims) have_dims = true;  // per-tensor: row_dims stays empty
+      AddRow({value});
+      ++items_seen;
+      return;
+    }
     if (channels_last) {
       const bool layout_free =
           request.reduction == Reduction::kShape ||
@@ -327,14 +351,35 @@ class RequestObserver : public exec::ValueObserver {
   }
   void Observe(const std::string& value_name, const ir::Tensor& value) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (RequestState* state : by_tensor_.at(value_name)) state->Process(value);
+    Dispatch(by_tensor_.at(value_name), value, false);
   }
   bool AcceptsChannelsLast() const override { return true; }
   void ObserveChannelsLast(const std::string& value_name, const ir::Tensor& value) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (RequestState* state : by_tensor_.at(value_name)) state->Process(value, true);
+    Dispatch(by_tensor_.at(value_name), value, true);
   }
 
+ private:
+  // The per-tensor extremes (min, max and abs-max requests on one value: the activation
+  // quantizers' ranges) in one pass shared by those requests; a per-tensor extreme does not
+  // depend on the layout.
+  void Dispatch(const std::vector<RequestState*>& states, const ir::Tensor& value,
+                bool channels_last) {
+    std::optional<FloatExtremes> extremes;
+    for (RequestState* state : states) {
+      if (state->items_seen < state->limit && state->UsesExtremes(value) &&
+          value.NumElements() > 0) {
+        extremes =
+            ComputeFloatExtremes(value.DataAs<float>(), value.NumElements(), state->num_threads);
+        break;
+      }
+    }
+    for (RequestState* state : states) {
+      state->Process(value, channels_last, extremes ? &*extremes : nullptr);
+    }
+  }
+
+ public:
  private:
   std::map<std::string, std::vector<RequestState*>> by_tensor_;
   std::mutex mutex_;
