@@ -1,11 +1,16 @@
 #include "core/common/parallel_for.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(NNCF_PARALLEL_OPENMP)
+#include <omp.h>
+#endif
 
 namespace nncf {
 namespace {
@@ -14,6 +19,7 @@ namespace {
 // holds the pool, must not try to take it again).
 thread_local bool in_chunk = false;
 
+#if !defined(NNCF_PARALLEL_OPENMP)
 // Workers sleep on a condition variable between loops (no spinning: the cores are shared with
 // oneDNN's OpenMP team). One loop runs on the pool at a time; callers that find it busy run
 // inline, which keeps nested and concurrent loops correct without queueing.
@@ -98,8 +104,42 @@ ThreadPool& Pool() {
   static ThreadPool* pool = new ThreadPool;
   return *pool;
 }
+#endif
 
 }  // namespace
+
+#if defined(NNCF_PARALLEL_OPENMP)
+// The loops run on the OpenMP team oneDNN uses (libgomp), so loop kernels and primitives share
+// one set of threads instead of handing the cores back and forth between two pools. Same
+// partition as the std::thread pool: chunk `part` of `parts` is [n*part/parts, n*(part+1)/parts).
+std::atomic<bool> team_busy{false};
+
+bool TryRunOnTeam(int parts, int64_t n, const std::function<void(int64_t, int64_t)>& body) {
+  bool expected = false;
+  if (!team_busy.compare_exchange_strong(expected, true)) return false;
+  std::exception_ptr error;
+  std::mutex error_mutex;
+#pragma omp parallel num_threads(parts)
+  {
+    const int count = omp_get_num_threads();
+    for (int part = omp_get_thread_num(); part < parts; part += count) {
+      const int64_t begin = n * part / parts;
+      const int64_t end = n * (part + 1) / parts;
+      in_chunk = true;
+      try {
+        if (begin < end) body(begin, end);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+      in_chunk = false;
+    }
+  }
+  team_busy = false;
+  if (error) std::rethrow_exception(error);
+  return true;
+}
+#endif
 
 void ParallelFor(int num_threads, int64_t n, int64_t work_per_item,
                  const std::function<void(int64_t, int64_t)>& body) {
@@ -107,10 +147,16 @@ void ParallelFor(int num_threads, int64_t n, int64_t work_per_item,
   const int64_t work = n * std::max<int64_t>(work_per_item, 1);
   int64_t parts = std::min<int64_t>(num_threads, n);
   parts = std::min<int64_t>(parts, work / (kParallelMinWork / 2));
-  if (parts <= 1 || work < kParallelMinWork || in_chunk ||
-      !Pool().TryRun(static_cast<int>(parts), n, body)) {
+  if (parts <= 1 || work < kParallelMinWork || in_chunk) {
     body(0, n);
+    return;
   }
+#if defined(NNCF_PARALLEL_OPENMP)
+  const bool ran = TryRunOnTeam(static_cast<int>(parts), n, body);
+#else
+  const bool ran = Pool().TryRun(static_cast<int>(parts), n, body);
+#endif
+  if (!ran) body(0, n);
 }
 
 }  // namespace nncf
