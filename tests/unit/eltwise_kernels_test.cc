@@ -343,6 +343,27 @@ TEST(EltwiseKernels, BroadcastAddRowsAndColumns) {
   ExpectNear(y, {11, 12, 13, 21, 22, 23, 14, 15, 16, 24, 25, 26});
 }
 
+// Float Erf takes Eigen's vectorized approximation: within 5e-7 of the double-precision erf over
+// [-6, 6], exactly +-1 beyond, and NaN stays NaN (its clamp would make NaN +-1).
+TEST(EltwiseKernels, VectorizedErfAccuracyAndNan) {
+  std::vector<float> x;
+  for (int i = -60000; i <= 60000; ++i) x.push_back(static_cast<float>(i) * 1e-4f);
+  x.push_back(std::numeric_limits<float>::quiet_NaN());
+  x.push_back(std::numeric_limits<float>::infinity());
+  x.push_back(-std::numeric_limits<float>::infinity());
+  const ir::Tensor in = Floats({static_cast<int64_t>(x.size())}, x);
+  const ir::Tensor y = Run1(MakeNode("Erf", 1), 13, {&in});
+  const float* out = y.DataAs<float>();
+  double worst = 0;
+  for (size_t i = 0; i + 3 < x.size(); ++i) {
+    worst = std::max(worst, std::fabs(double(out[i]) - std::erf(double(x[i]))));
+  }
+  EXPECT_LT(worst, 5e-7);
+  EXPECT_TRUE(std::isnan(out[x.size() - 3]));
+  EXPECT_EQ(out[x.size() - 2], 1.0f);
+  EXPECT_EQ(out[x.size() - 1], -1.0f);
+}
+
 // Per-channel operands over NCHW exercise the merged-dims path; checked against direct indexing.
 TEST(EltwiseKernels, BroadcastPerChannelMatchesDirectIndexing) {
   const std::vector<int64_t> dims = {2, 3, 2, 4};

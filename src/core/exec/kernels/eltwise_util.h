@@ -246,6 +246,17 @@ class NodeKernel : public Kernel {
 
 // A kernel applying Op elementwise. Op is built from the NodeInfo, names its accepted TypeSet in
 // `kTypes` and provides `template <typename T> T operator()(T) const` for those types.
+// Ops with a vectorized float32 path expose `static void FloatSpan(const float* in, float* out,
+// int64_t n)`; the kernel uses it for float tensors (each element is still computed on its own,
+// so chunking does not change the results).
+template <typename Op, typename = void>
+struct HasFloatSpan : std::false_type {};
+template <typename Op>
+struct HasFloatSpan<Op,
+                    std::void_t<decltype(Op::FloatSpan(static_cast<const float*>(nullptr),
+                                                       static_cast<float*>(nullptr), int64_t{0}))>>
+    : std::true_type {};
+
 template <typename Op>
 class UnaryKernel : public NodeKernel {
  public:
@@ -275,9 +286,15 @@ class UnaryKernel : public NodeKernel {
         const T* in = x.DataAs<T>();
         T* out = MutableData<T>(y);
         // Transcendental ops (Erf, Tanh, ...) cost several times a copy per element.
-        ParallelFor(num_threads, x.NumElements(), 4, [&](int64_t begin, int64_t end) {
-          for (int64_t i = begin; i < end; ++i) out[i] = op_(in[i]);
-        });
+        if constexpr (std::is_same_v<T, float> && HasFloatSpan<Op>::value) {
+          ParallelFor(num_threads, x.NumElements(), 4, [&](int64_t begin, int64_t end) {
+            Op::FloatSpan(in + begin, out + begin, end - begin);
+          });
+        } else {
+          ParallelFor(num_threads, x.NumElements(), 4, [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i) out[i] = op_(in[i]);
+          });
+        }
       } else {
         FailDType(info(), "input", x.dtype);
       }
