@@ -322,6 +322,56 @@ TEST(OneDnnPool, MaxPoolIndicesColumnMajor) {
   }
 }
 
+// The 2-D max pool (max of the kernel rows first, then of the kernel columns) against a direct
+// window scan: padding, strides, dilation, ceil mode, and NaN, which wins its windows.
+TEST(OneDnnPool, MaxPool2DMatchesDirectWindows) {
+  struct Case {
+    std::vector<int64_t> kernel, strides, pads, dilations;
+    int64_t ceil;
+  };
+  const std::vector<Case> cases = {{{3, 3}, {2, 2}, {1, 1, 1, 1}, {1, 1}, 0},
+                                   {{2, 3}, {1, 2}, {0, 1, 1, 0}, {2, 1}, 1},
+                                   {{3, 2}, {3, 1}, {2, 0, 2, 1}, {1, 2}, 1}};
+  ir::Tensor x = Random({2, 3, 9, 11}, 80);
+  std::vector<float> values = x.ToFloats();
+  values[5] = std::numeric_limits<float>::quiet_NaN();
+  values[150] = std::numeric_limits<float>::quiet_NaN();
+  x = Floats({2, 3, 9, 11}, values);
+  for (const Case& c : cases) {
+    ir::Node node = MakeNode(
+        "MaxPool", 1,
+        {ir::Attribute::Ints("kernel_shape", c.kernel), ir::Attribute::Ints("strides", c.strides),
+         ir::Attribute::Ints("pads", c.pads), ir::Attribute::Ints("dilations", c.dilations),
+         ir::Attribute::Int("ceil_mode", c.ceil)});
+    const ir::Tensor y = RunNode(node, {&x}, 12)[0];
+    const int64_t oh = y.dims[2], ow = y.dims[3];
+    for (int64_t p = 0; p < 6; ++p) {
+      for (int64_t i = 0; i < oh; ++i) {
+        for (int64_t j = 0; j < ow; ++j) {
+          float best = -std::numeric_limits<float>::infinity();
+          bool nan = false;
+          for (int64_t a = 0; a < c.kernel[0]; ++a) {
+            for (int64_t b = 0; b < c.kernel[1]; ++b) {
+              const int64_t h = i * c.strides[0] - c.pads[0] + a * c.dilations[0];
+              const int64_t w = j * c.strides[1] - c.pads[1] + b * c.dilations[1];
+              if (h < 0 || h >= 9 || w < 0 || w >= 11) continue;
+              const float v = values[(p * 9 + h) * 11 + w];
+              nan = nan || std::isnan(v);
+              best = std::max(best, v);
+            }
+          }
+          const float got = y.DataAs<float>()[(p * oh + i) * ow + j];
+          if (nan) {
+            EXPECT_TRUE(std::isnan(got)) << p << " " << i << " " << j;
+          } else {
+            EXPECT_EQ(got, best) << p << " " << i << " " << j;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(OneDnnEinsum, DiagonalTraceAndEllipsis) {
   ir::Tensor m = Floats({3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
   ir::Node trace = MakeNode("Einsum", 1, {ir::Attribute::String("equation", "ii")});

@@ -317,6 +317,10 @@ class PoolKernel : public Kernel {
       col_begin[j] = b;
       col_end[j] = e;
     }
+    // Per output row: the element-wise max of its kernel rows (contiguous, vectorizable) into
+    // `rows_max`, then the kernel columns of that single row per output. The kept value is the
+    // largest, or NaN when the window holds one.
+    std::vector<T> rows_max(static_cast<size_t>(iw));
     for (int64_t plane = 0; plane < planes; ++plane) {
       const T* xp = x + plane * ih * iw;
       T* yp = y + plane * oh * ow;
@@ -325,18 +329,29 @@ class PoolKernel : public Kernel {
         int64_t rb = 0, re = kh;
         while (rb < kh && row_start + rb * dh < 0) ++rb;
         while (re > rb && row_start + (re - 1) * dh >= ih) --re;
+        if (rb >= re) {
+          std::fill(yp + i * ow, yp + (i + 1) * ow, std::numeric_limits<T>::lowest());
+          continue;
+        }
+        T* m = rows_max.data();
+        const T* first = xp + (row_start + rb * dh) * iw;
+        std::copy(first, first + iw, m);
+        for (int64_t r = rb + 1; r < re; ++r) {
+          const T* row = xp + (row_start + r * dh) * iw;
+          for (int64_t c = 0; c < iw; ++c) {
+            const T a = row[c];
+            m[c] = (a > m[c] || a != a) ? a : m[c];
+          }
+        }
         for (int64_t j = 0; j < ow; ++j) {
-          const int64_t col_start = j * g.stride[1] - g.pad_begin[1];
+          const int64_t window = j * g.stride[1] - g.pad_begin[1];
           T best = std::numeric_limits<T>::lowest();
           bool found = false;
-          for (int64_t r = rb; r < re; ++r) {
-            const T* row = xp + (row_start + r * dh) * iw + col_start;
-            for (int64_t c = col_begin[j]; c < col_end[j]; ++c) {
-              const T v = row[c * dw];
-              if (!found || v > best || (std::is_floating_point_v<T> && v != v && best == best)) {
-                best = v;
-                found = true;
-              }
+          for (int64_t c = col_begin[j]; c < col_end[j]; ++c) {
+            const T v = m[window + c * dw];
+            if (!found || v > best || (std::is_floating_point_v<T> && v != v && best == best)) {
+              best = v;
+              found = true;
             }
           }
           yp[i * ow + j] = best;
