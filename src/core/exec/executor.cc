@@ -15,6 +15,7 @@
 #include "core/exec/kernel_registry.h"
 #include "core/exec/kernels/fused_conv.h"
 #include "core/exec/tensor_util.h"
+#include "core/exec/uninitialized_tensor.h"
 
 // oneDNN's CPU engine runs on OpenMP and sizes its parallel regions from the calling thread's
 // omp_get_max_threads(). libgomp comes in as oneDNN's dependency, not ours, so the calls are weak
@@ -739,6 +740,9 @@ Executor::Executor(std::shared_ptr<const ir::Model> model, ExecutorOptions optio
   plan_->main = Compile(*model_, graph, plan_->input_names, plan_->output_names,
                         /*is_subgraph=*/false);
   FuseConvolutions(*model_, *plan_->main, options.observed);
+  if (options.recycled_bytes > 0) {
+    recycler_ = std::make_shared<BufferRecycler>(options.recycled_bytes);
+  }
 }
 
 Executor::~Executor() = default;
@@ -751,6 +755,7 @@ const std::vector<std::string>& Executor::output_names() const {
 }
 
 NamedTensors Executor::Run(const NamedTensors& feeds, ValueObserver* observer) const {
+  const ScopedBufferRecycling recycling(recycler_);
   const GraphPlan& plan = *plan_->main;
   Frame frame(plan, nullptr);
   for (size_t i = 0; i < plan.input_slots.size(); ++i) {

@@ -4,6 +4,7 @@
 // several threads at once (kernels guard their own caches).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,6 +15,8 @@
 #include "core/ir/tensor.h"
 
 namespace nncf::exec {
+
+class BufferRecycler;  // uninitialized_tensor.h
 
 struct ExecutorOptions {
   // 0 = as many threads as the machine has cores.
@@ -27,6 +30,8 @@ struct ExecutorOptions {
   // ValueObserver::AcceptsChannelsLast); they are released after their last reader as usual.
   // Unknown names are ignored.
   std::vector<std::string> observed;
+  // Free value storage kept between and within runs for reuse (BufferRecycler); 0: none.
+  size_t recycled_bytes = size_t{256} << 20;
 };
 
 // Watches values as they are produced, without forcing the executor to keep them.
@@ -69,6 +74,7 @@ class Executor {
   struct Plan;
   std::shared_ptr<const ir::Model> model_;
   std::unique_ptr<Plan> plan_;
+  std::shared_ptr<BufferRecycler> recycler_;
 };
 
 }  // namespace nncf::exec

@@ -40,6 +40,19 @@ OwnedBuffer::OwnedBuffer(const void* data, size_t size)
 OwnedBuffer::OwnedBuffer(UninitializedTag, size_t size)
     : raw_(size > 0 ? new uint8_t[size] : nullptr), data_(raw_.get()), size_(size) {}
 
+OwnedBuffer::OwnedBuffer(UninitializedTag, std::unique_ptr<uint8_t[]> storage, size_t size,
+                         Release release)
+    : raw_(std::move(storage)), data_(raw_.get()), size_(size), release_(std::move(release)) {}
+
+OwnedBuffer::~OwnedBuffer() {
+  if (!release_ || !raw_) return;
+  try {
+    release_(std::move(raw_), size_);
+  } catch (...) {
+    // The storage was freed with the callback's argument; nothing else to undo.
+  }
+}
+
 std::shared_ptr<const MappedFile> MappedFile::Open(const std::string& path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ class OwnedBuffer final : public Buffer {
       : bytes_(std::move(bytes)), data_(bytes_.data()), size_(bytes_.size()) {}
   OwnedBuffer(const void* data, size_t size);
   OwnedBuffer(UninitializedTag, size_t size);
+  // Unset storage lent by a recycler: `release` gets it back when the buffer dies.
+  using Release = std::function<void(std::unique_ptr<uint8_t[]>, size_t)>;
+  OwnedBuffer(UninitializedTag, std::unique_ptr<uint8_t[]> storage, size_t size, Release release);
+  ~OwnedBuffer() override;
+  OwnedBuffer(const OwnedBuffer&) = delete;
+  OwnedBuffer& operator=(const OwnedBuffer&) = delete;
   const uint8_t* data() const override { return data_; }
   uint8_t* mutable_data() { return data_; }
   size_t size() const override { return size_; }
@@ -39,6 +46,7 @@ class OwnedBuffer final : public Buffer {
   std::unique_ptr<uint8_t[]> raw_;  // storage of uninitialised buffers
   uint8_t* data_;
   size_t size_;
+  Release release_;
 };
 
 // A whole file mapped read-only. Shared by every tensor that views it; the mapping lives until
