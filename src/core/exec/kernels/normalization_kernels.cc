@@ -91,7 +91,7 @@ class BatchNormKernel : public Kernel {
   }
 
   void Run(const std::vector<const ir::Tensor*>& inputs, std::vector<ir::Tensor>& outputs,
-           const RunContext& /*context*/) override {
+           const RunContext& context) override {
     const ir::Tensor& x = onednn::RequireInput(label_, inputs, 0, "X");
     onednn::RequireDType(label_, x, "X", kFloatTypes);
     if (x.dims.size() < 2) {
@@ -119,6 +119,32 @@ class BatchNormKernel : public Kernel {
     for (int64_t i = 0; i < num_params; ++i) {
       a[i] = params[0][i] / std::sqrt(params[3][i] + static_cast<double>(epsilon_));
       b[i] = params[1][i] - params[2][i] * a[i];
+    }
+    if (x.dtype == ir::DType::kFloat && x.data) {
+      // float32: y = x * a + b per (item, channel) plane, a and b rounded to float once (as ORT
+      // and oneDNN compute it), planes spread over the threads.
+      std::vector<float> af(a.begin(), a.end()), bf(b.begin(), b.end());
+      ir::Tensor y = NewTensorUninitialized(ir::DType::kFloat, x.dims);
+      const float* in = x.DataAs<float>();
+      float* out = MutableData<float>(y);
+      const int64_t rows = batch * channels;
+      ParallelFor(context.num_threads, rows, inner, [&](int64_t begin, int64_t end) {
+        for (int64_t row = begin; row < end; ++row) {
+          const float* src = in + row * inner;
+          float* dst = out + row * inner;
+          if (spatial_) {
+            const float scale = af[static_cast<size_t>(row % channels)];
+            const float shift = bf[static_cast<size_t>(row % channels)];
+            for (int64_t i = 0; i < inner; ++i) dst[i] = src[i] * scale + shift;
+          } else {
+            const float* scale = af.data() + (row % channels) * inner;
+            const float* shift = bf.data() + (row % channels) * inner;
+            for (int64_t i = 0; i < inner; ++i) dst[i] = src[i] * scale[i] + shift[i];
+          }
+        }
+      });
+      outputs[0] = std::move(y);
+      return;
     }
     std::vector<double> data = ReadData(x);
     for (int64_t n = 0; n < batch; ++n) {
