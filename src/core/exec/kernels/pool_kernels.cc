@@ -248,6 +248,27 @@ class PoolKernel : public Kernel {
       MaxPool2D(g, planes, x, y);
       return;
     }
+    if (global_ && indices == nullptr && in_size > 0 &&
+        (kind_ == PoolKind::kMax || kind_ == PoolKind::kAverage)) {
+      // One window per plane, the plane itself: a straight pass in the same order (and so the
+      // same sums) as the window walk below.
+      for (int64_t plane = 0; plane < planes; ++plane) {
+        const T* xp = x + plane * in_size;
+        if (kind_ == PoolKind::kMax) {
+          T best = xp[0];
+          for (int64_t i = 1; i < in_size; ++i) {
+            const T v = xp[i];
+            if (v > best || (std::is_floating_point_v<T> && v != v && best == best)) best = v;
+          }
+          y[plane] = best;
+        } else {
+          Acc sum = 0;
+          for (int64_t i = 0; i < in_size; ++i) sum += static_cast<Acc>(xp[i]);
+          y[plane] = static_cast<T>(sum / in_size);
+        }
+      }
+      return;
+    }
     std::vector<int64_t> o(n), k(n);
     for (int64_t plane = 0; plane < planes && out_size > 0; ++plane) {
       const T* xp = x + plane * in_size;
