@@ -127,6 +127,65 @@ TEST(ExecutorFusionTest, FusedPlanMatchesUnfusedPlan) {
   }
 }
 
+// x -> Conv (bias) -> BatchNormalization -> Relu -> Conv (no bias) -> BatchNormalization -> y:
+// the fused plan folds each BatchNormalization into its convolution's weights; the plain plan
+// (forced by watching a BatchNormalization output) runs them as written.
+TEST(ExecutorFusionTest, BatchNormFoldedIntoConvolutions) {
+  auto model = std::make_shared<ir::Model>();
+  model->ir_version = 8;
+  model->SetOpset("", 17);
+  model->graph.emplace();
+  ir::Graph& g = *model->graph;
+  const int64_t c = 8;
+  g.initializers.push_back(RandomTensor("w1", {c, 3, 3, 3}, 11));
+  g.initializers.push_back(RandomTensor("b1", {c}, 12));
+  g.initializers.push_back(RandomTensor("w2", {c, c, 3, 3}, 13));
+  for (const char* bn : {"bn1", "bn2"}) {
+    const uint32_t seed = bn[2] == '1' ? 20 : 30;
+    g.initializers.push_back(RandomTensor(std::string(bn) + "_scale", {c}, seed));
+    g.initializers.push_back(RandomTensor(std::string(bn) + "_shift", {c}, seed + 1));
+    g.initializers.push_back(RandomTensor(std::string(bn) + "_mean", {c}, seed + 2));
+    ir::Tensor var = RandomTensor(std::string(bn) + "_var", {c}, seed + 3);
+    float* v = const_cast<float*>(var.DataAs<float>());
+    for (int64_t i = 0; i < c; ++i) v[i] = std::fabs(v[i]) + 0.1f;
+    g.initializers.push_back(var);
+  }
+  g.nodes.push_back(Conv("x", "w1", "b1", "c1"));
+  g.nodes.push_back(
+      Op("BatchNormalization", {"c1", "bn1_scale", "bn1_shift", "bn1_mean", "bn1_var"}, "n1"));
+  g.nodes.push_back(Op("Relu", {"n1"}, "r1"));
+  g.nodes.push_back(Conv("r1", "w2", "", "c2"));
+  g.nodes.push_back(
+      Op("BatchNormalization", {"c2", "bn2_scale", "bn2_shift", "bn2_mean", "bn2_var"}, "y"));
+  ir::ValueInfo x;
+  x.name = "x";
+  x.type = ir::Type::MakeTensor(DType::kFloat, {-1, 3, 12, 12});
+  g.inputs.push_back(x);
+  ir::ValueInfo y;
+  y.name = "y";
+  y.type = ir::Type::MakeTensor(DType::kFloat, {-1, c, 12, 12});
+  g.outputs.push_back(y);
+
+  ExecutorOptions options;
+  options.num_threads = 2;
+  Executor executor(model, options);
+  const NamedTensors feeds = {{"x", RandomTensor("x", {2, 3, 12, 12}, 98)}};
+  const NamedTensors fused = executor.Run(feeds);
+  WantsValue observer("n1");
+  const NamedTensors plain = executor.Run(feeds, &observer);
+  ASSERT_EQ(observer.seen, 1);
+  const float* pa = fused[0].second.DataAs<float>();
+  const float* pb = plain[0].second.DataAs<float>();
+  bool differs = false;
+  for (int64_t i = 0; i < plain[0].second.NumElements(); ++i) {
+    ASSERT_NEAR(pa[i], pb[i], 1e-4f + 1e-5f * std::fabs(pb[i])) << "element " << i;
+    differs = differs || pa[i] != pb[i];
+  }
+  // Folding rounds differently from the separate BatchNormalization: bit-equal outputs would mean
+  // the fused plan did not fold it.
+  EXPECT_TRUE(differs);
+}
+
 TEST(ExecutorFusionTest, RequestedIntermediateIsReturnedCorrectly) {
   // Asking for a value inside a fusable chain must not lose it to fusion.
   ExecutorOptions options;

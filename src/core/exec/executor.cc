@@ -1,6 +1,8 @@
 #include "core/exec/executor.h"
 
 #include <algorithm>
+#include <cmath>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <new>
@@ -59,6 +61,9 @@ struct GraphPlan {
   std::vector<Step> fused_steps;
   std::vector<int> hidden_slots;
   std::vector<bool> channels_last;  // per slot, in the fused plan
+  // Weights and biases the fused plan computed (BatchNormalization folded into a convolution);
+  // a deque so the initializer pointers to them stay valid.
+  std::deque<ir::Tensor> folded;
 
   int AddSlot(const std::string& name, SlotKind kind) {
     const int slot = static_cast<int>(slot_names.size());
@@ -375,7 +380,37 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
 
   struct Group {
     int conv = -1, residual = -1, out = -1;
+    int batch_norm = -1;  // a BatchNormalization step folded into the weights
     FusedConvSpec spec;
+  };
+  // An inference BatchNormalization over the conv's output channels with constant float32
+  // parameters, opset >= 9 (no `spatial`).
+  auto foldable_batch_norm = [&](int conv_step, int bn_step) {
+    const Step& bn = steps[bn_step];
+    if (!IsOp(bn, "BatchNormalization", model, 9) || bn.inputs.size() != 5 ||
+        bn.outputs.size() != 1 || bn.outputs[0] < 0) {
+      return false;
+    }
+    const ir::Attribute* training = bn.node->FindAttribute("training_mode");
+    if (training && training->i && *training->i != 0) return false;
+    const ir::Tensor* w = plan.initializers[steps[conv_step].inputs[1]];
+    for (size_t i = 1; i < 5; ++i) {
+      const int slot = bn.inputs[i];
+      const ir::Tensor* p = slot >= 0 ? plan.initializers[slot] : nullptr;
+      if (p == nullptr || p->dtype != ir::DType::kFloat || p->dims.size() != 1 ||
+          p->dims[0] != w->dims[0] || p->data == nullptr) {
+        return false;
+      }
+    }
+    const std::vector<int>& conv_in = steps[conv_step].inputs;
+    if (conv_in.size() > 2 && conv_in[2] >= 0) {
+      const ir::Tensor* b = plan.initializers[conv_in[2]];
+      if (b == nullptr || b->dtype != ir::DType::kFloat || b->NumElements() != w->dims[0] ||
+          b->data == nullptr) {
+        return false;
+      }
+    }
+    return w->data != nullptr && w->dims.size() >= 3;
   };
   std::vector<Group> groups;
   std::vector<int> group_of_step(steps.size(), -1);  // conv, Add and Relu steps of a group
@@ -396,6 +431,13 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
     group_of_step[s] = index;
     int current = step.outputs[0];
     int next = single_reader(current);
+    if (next >= 0 && foldable_batch_norm(static_cast<int>(s), next)) {
+      group.batch_norm = next;
+      group_of_step[next] = index;
+      hidden.push_back(current);
+      current = steps[next].outputs[0];
+      next = single_reader(current);
+    }
     if (next >= 0 && IsOp(steps[next], "Add", model, 7) && steps[next].inputs.size() == 2 &&
         steps[next].outputs.size() == 1 && steps[next].outputs[0] >= 0) {
       const std::vector<int>& in = steps[next].inputs;
@@ -470,6 +512,44 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
     fused.kernel =
         MakeFusedConv(NodeInfo(*conv.node, model.OpsetFor(conv.node->domain)), group.spec);
     fused.inputs = {conv.inputs[0], conv.inputs[1], conv.inputs.size() > 2 ? conv.inputs[2] : -1};
+    if (group.batch_norm >= 0) {
+      // W' = W * a and b' = (b - mean) * a + B per output channel, a = scale / sqrt(var + eps),
+      // in double and rounded once, as ONNX Runtime folds them.
+      const Step& bn = steps[group.batch_norm];
+      const ir::Attribute* eps_attr = bn.node->FindAttribute("epsilon");
+      const double eps = eps_attr && eps_attr->f ? *eps_attr->f : 1e-5;
+      const ir::Tensor& w = *plan.initializers[conv.inputs[1]];
+      const float* scale = plan.initializers[bn.inputs[1]]->DataAs<float>();
+      const float* shift = plan.initializers[bn.inputs[2]]->DataAs<float>();
+      const float* mean = plan.initializers[bn.inputs[3]]->DataAs<float>();
+      const float* var = plan.initializers[bn.inputs[4]]->DataAs<float>();
+      const float* bias =
+          fused.inputs[2] >= 0 ? plan.initializers[fused.inputs[2]]->DataAs<float>() : nullptr;
+      const int64_t channels = w.dims[0], per_channel = w.NumElements() / channels;
+      std::vector<float> w_folded(static_cast<size_t>(w.NumElements()));
+      std::vector<float> b_folded(static_cast<size_t>(channels));
+      const float* w_data = w.DataAs<float>();
+      for (int64_t m = 0; m < channels; ++m) {
+        const double a = double(scale[m]) / std::sqrt(double(var[m]) + eps);
+        for (int64_t k = 0; k < per_channel; ++k) {
+          w_folded[m * per_channel + k] =
+              static_cast<float>(double(w_data[m * per_channel + k]) * a);
+        }
+        b_folded[m] = static_cast<float>(((bias ? double(bias[m]) : 0.0) - double(mean[m])) * a +
+                                         double(shift[m]));
+      }
+      const std::string prefix = plan.slot_names[conv.outputs[0]] + "/nncf_folded_batch_norm_";
+      plan.folded.push_back(
+          ir::Tensor::FromFloats(prefix + "W", ir::DType::kFloat, w.dims, w_folded));
+      const int w_slot = plan.AddSlot(prefix + "W", SlotKind::kInitializer);
+      plan.initializers[w_slot] = &plan.folded.back();
+      plan.folded.push_back(
+          ir::Tensor::FromFloats(prefix + "B", ir::DType::kFloat, {channels}, b_folded));
+      const int b_slot = plan.AddSlot(prefix + "B", SlotKind::kInitializer);
+      plan.initializers[b_slot] = &plan.folded.back();
+      fused.inputs[1] = w_slot;
+      fused.inputs[2] = b_slot;
+    }
     if (group.residual >= 0) fused.inputs.push_back(group.residual);
     fused.outputs = {group.out};
     for (int slot : fused.inputs) {
@@ -481,6 +561,7 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
   std::sort(hidden.begin(), hidden.end());
   hidden.erase(std::unique(hidden.begin(), hidden.end()), hidden.end());
   plan.hidden_slots = std::move(hidden);
+  channels_last.resize(plan.slot_names.size(), false);
   plan.channels_last = std::move(channels_last);
 }
 
