@@ -460,6 +460,13 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
       group_of_step[next] = index;
       hidden.push_back(current);
       current = steps[next].outputs[0];
+    } else if (next >= 0 && IsOp(steps[next], "HardSwish", model, 14) &&
+               steps[next].inputs.size() == 1 && steps[next].outputs.size() == 1 &&
+               steps[next].outputs[0] >= 0) {
+      group.spec.hardswish = true;
+      group_of_step[next] = index;
+      hidden.push_back(current);
+      current = steps[next].outputs[0];
     }
     group.out = current;
     groups.push_back(group);

@@ -482,7 +482,7 @@ class ConvKernelBase : public Kernel {
   // reordered to it when plain), with `sum` (Y holds the residual on entry) and Relu post-ops.
   void RunConv(const Geometry& g, const ir::Tensor& x, const ir::Tensor& w, const ir::Tensor* b,
                int64_t out_channels, const std::vector<int64_t>& y_dims, float* y, bool sum = false,
-               bool relu = false) {
+               bool relu = false, bool hardswish = false) {
     std::vector<int64_t> key;
     onednn::AppendKey(key, x.dims);
     onednn::AppendKey(key, w.dims);
@@ -490,6 +490,7 @@ class ConvKernelBase : public Kernel {
     key.push_back(static_cast<int64_t>(w.dtype));
     key.push_back(sum);
     key.push_back(relu);
+    key.push_back(hardswish);
     auto create = [&]() {
       auto entry = std::make_unique<PrimitiveEntry>();
       const std::vector<int64_t> wd = GroupedWeightDims(out_channels, x.dims[1], g.kernel);
@@ -509,6 +510,8 @@ class ConvKernelBase : public Kernel {
         dnnl::post_ops ops;
         if (sum) ops.append_sum(1.0f);
         if (relu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+        // oneDNN 2.6's hardswish is x * relu6(x + 3) / 6, ONNX's HardSwish.
+        if (hardswish) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_hardswish, 0.0f, 0.0f);
         dnnl::primitive_attr attr = onednn::CachedPrimitiveAttr();
         attr.set_post_ops(ops);
         dnnl::convolution_forward::primitive_desc pd(desc, attr, onednn::Engine());
@@ -671,6 +674,7 @@ class ConvKernelBase : public Kernel {
     float* yp = MutableData<float>(y);
     const bool sum = r != nullptr && r->dims == y_dims;
     const bool post_relu = spec_.relu && (r == nullptr || sum);
+    const bool post_hardswish = spec_.hardswish && (r == nullptr || sum);
     const memory::desc cl_y = ChannelsLastDesc(y_dims);
     const memory::desc y_desc = LayoutDesc(y_dims, spec_.y_channels_last);
     // The primitive writes channels-last: straight into Y when Y is channels-last.
@@ -684,7 +688,7 @@ class ConvKernelBase : public Kernel {
       Relayout(label_, LayoutDesc(r->dims, spec_.residual_channels_last), r->DataAs<float>(), cl_y,
                dst);
     }
-    RunConv(g, x, w, b, out_channels, y_dims, dst, sum, post_relu);
+    RunConv(g, x, w, b, out_channels, y_dims, dst, sum, post_relu, post_hardswish);
     if (r == nullptr || sum) {
       if (dst != yp) Relayout(label_, cl_y, dst, y_desc, yp);
       outputs[0] = std::move(y);
@@ -707,6 +711,7 @@ class ConvKernelBase : public Kernel {
       for (size_t d = 0; d < index.size(); ++d) offset += index[d] * rs[d];
       float v = plain[i] + residual[static_cast<size_t>(offset)];
       if (spec_.relu) v = std::max(v, 0.0f);
+      if (spec_.hardswish) v = v * std::max(0.0f, std::min(1.0f, v * (1.0f / 6.0f) + 0.5f));
       plain[i] = v;
       NextIndex(index, y_dims);
     }

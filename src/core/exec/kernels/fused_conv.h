@@ -11,8 +11,9 @@
 namespace nncf::exec {
 
 struct FusedConvSpec {
-  bool relu = false;      // Relu after the (residual) sum
-  bool residual = false;  // input 3 is added to the convolution output
+  bool relu = false;       // Relu after the (residual) sum
+  bool hardswish = false;  // HardSwish after the (residual) sum (not with relu)
+  bool residual = false;   // input 3 is added to the convolution output
   bool x_channels_last = false;
   bool residual_channels_last = false;
   bool y_channels_last = false;
