@@ -372,6 +372,48 @@ TEST(OneDnnPool, MaxPool2DMatchesDirectWindows) {
   }
 }
 
+// 1-D max and average pooling and 2-D average pooling of interior windows take the direct
+// paths; checked against window sums and maxima computed here.
+TEST(OneDnnPool, OneDimensionalAndInteriorAveragePools) {
+  const ir::Tensor x = Random({2, 3, 20}, 81);
+  const std::vector<float> v = x.ToFloats();
+  for (const char* op : {"MaxPool", "AveragePool"}) {
+    ir::Node node = MakeNode(
+        op, 1, {ir::Attribute::Ints("kernel_shape", {4}), ir::Attribute::Ints("strides", {3})});
+    const ir::Tensor y = RunNode(node, {&x}, 19)[0];
+    ASSERT_EQ(y.dims, (std::vector<int64_t>{2, 3, 6}));
+    for (int64_t p = 0; p < 6; ++p) {
+      for (int64_t j = 0; j < 6; ++j) {
+        float best = -INFINITY, sum = 0;
+        for (int64_t k = 0; k < 4; ++k) {
+          best = std::max(best, v[p * 20 + j * 3 + k]);
+          sum += v[p * 20 + j * 3 + k];
+        }
+        const float expected = op[0] == 'M' ? best : sum / 4;
+        EXPECT_FLOAT_EQ(y.DataAs<float>()[p * 6 + j], expected) << op << " " << p << " " << j;
+      }
+    }
+  }
+  const ir::Tensor x2 = Random({1, 2, 7, 9}, 82);
+  const std::vector<float> v2 = x2.ToFloats();
+  ir::Node avg = MakeNode(
+      "AveragePool", 1,
+      {ir::Attribute::Ints("kernel_shape", {3, 2}), ir::Attribute::Ints("strides", {2, 3})});
+  const ir::Tensor y2 = RunNode(avg, {&x2}, 19)[0];
+  ASSERT_EQ(y2.dims, (std::vector<int64_t>{1, 2, 3, 3}));
+  for (int64_t p = 0; p < 2; ++p) {
+    for (int64_t i = 0; i < 3; ++i) {
+      for (int64_t j = 0; j < 3; ++j) {
+        float sum = 0;
+        for (int64_t a = 0; a < 3; ++a) {
+          for (int64_t b = 0; b < 2; ++b) sum += v2[(p * 7 + i * 2 + a) * 9 + j * 3 + b];
+        }
+        EXPECT_FLOAT_EQ(y2.DataAs<float>()[(p * 3 + i) * 3 + j], sum / 6) << p << i << j;
+      }
+    }
+  }
+}
+
 TEST(OneDnnEinsum, DiagonalTraceAndEllipsis) {
   ir::Tensor m = Floats({3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
   ir::Node trace = MakeNode("Einsum", 1, {ir::Attribute::String("equation", "ii")});

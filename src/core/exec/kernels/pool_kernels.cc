@@ -244,9 +244,18 @@ class PoolKernel : public Kernel {
     std::vector<int64_t> col_strides(n, 1);
     for (size_t i = 1; i < n; ++i) col_strides[i] = col_strides[i - 1] * g.in[i - 1];
     using Acc = std::conditional_t<std::is_same_v<T, double>, double, float>;
-    if (n == 2 && kind_ == PoolKind::kMax && indices == nullptr) {
-      MaxPool2D(g, planes, x, y);
-      return;
+    if ((n == 1 || n == 2) && indices == nullptr &&
+        (kind_ == PoolKind::kMax || kind_ == PoolKind::kAverage)) {
+      // 1-D pooling is 2-D pooling over a height of 1.
+      const PoolGeometry g2 = n == 2 ? g : Promote1D(g);
+      if (kind_ == PoolKind::kMax) {
+        MaxPool2D(g2, planes, x, y);
+        return;
+      }
+      if (InteriorWindows(g2)) {
+        AveragePool2D<T, Acc>(g2, planes, x, y);
+        return;
+      }
     }
     if (global_ && indices == nullptr && in_size > 0 &&
         (kind_ == PoolKind::kMax || kind_ == PoolKind::kAverage)) {
@@ -319,6 +328,53 @@ class PoolKernel : public Kernel {
         }
         ++oi;
       } while (NextIndex(o, g.out));
+    }
+  }
+
+  static PoolGeometry Promote1D(const PoolGeometry& g) {
+    PoolGeometry g2;
+    g2.in = {1, g.in[0]};
+    g2.out = {1, g.out[0]};
+    g2.kernel = {1, g.kernel[0]};
+    g2.stride = {1, g.stride[0]};
+    g2.dilation = {1, g.dilation[0]};
+    g2.pad_begin = {0, g.pad_begin[0]};
+    g2.pad_end = {0, g.pad_end[0]};
+    return g2;
+  }
+
+  // Every window lies inside the input without padding or dilation: an average divides by the
+  // kernel size whatever count_include_pad says.
+  static bool InteriorWindows(const PoolGeometry& g) {
+    for (size_t i = 0; i < g.in.size(); ++i) {
+      if (g.pad_begin[i] != 0 || g.pad_end[i] != 0 || g.dilation[i] != 1 ||
+          (g.out[i] - 1) * g.stride[i] + g.kernel[i] > g.in[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // 2-D average pooling of interior windows: the same taps in the same order (rows, then
+  // columns) as the general walk, so the same sums, without its per-tap index arithmetic.
+  template <typename T, typename Acc>
+  static void AveragePool2D(const PoolGeometry& g, int64_t planes, const T* x, T* y) {
+    const int64_t ih = g.in[0], iw = g.in[1], oh = g.out[0], ow = g.out[1];
+    const int64_t kh = g.kernel[0], kw = g.kernel[1];
+    const int64_t taps = kh * kw;
+    for (int64_t plane = 0; plane < planes; ++plane) {
+      const T* xp = x + plane * ih * iw;
+      T* yp = y + plane * oh * ow;
+      for (int64_t i = 0; i < oh; ++i) {
+        for (int64_t j = 0; j < ow; ++j) {
+          const T* window = xp + (i * g.stride[0]) * iw + j * g.stride[1];
+          Acc sum = 0;
+          for (int64_t a = 0; a < kh; ++a) {
+            for (int64_t b = 0; b < kw; ++b) sum += static_cast<Acc>(window[a * iw + b]);
+          }
+          yp[i * ow + j] = static_cast<T>(sum / taps);
+        }
+      }
     }
   }
 
