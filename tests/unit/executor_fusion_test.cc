@@ -127,15 +127,51 @@ TEST(ExecutorFusionTest, FusedPlanMatchesUnfusedPlan) {
   }
 }
 
+// A model over `g`'s nodes with input x [-1, 3, 12, 12] and output y [-1, c, 12, 12].
+std::shared_ptr<ir::Model> ChainModel(ir::Graph graph, int64_t c) {
+  auto model = std::make_shared<ir::Model>();
+  model->ir_version = 8;
+  model->SetOpset("", 17);
+  ir::ValueInfo x;
+  x.name = "x";
+  x.type = ir::Type::MakeTensor(DType::kFloat, {-1, 3, 12, 12});
+  graph.inputs.push_back(x);
+  ir::ValueInfo y;
+  y.name = "y";
+  y.type = ir::Type::MakeTensor(DType::kFloat, {-1, c, 12, 12});
+  graph.outputs.push_back(y);
+  model->graph = std::move(graph);
+  return model;
+}
+
+// Runs the fused plan and the plain one (forced by watching `watched`), checks they agree within
+// float rounding and returns whether any element differs at all.
+bool FusedDiffersFromPlain(const std::shared_ptr<ir::Model>& model, const std::string& watched,
+                           int* negative = nullptr) {
+  ExecutorOptions options;
+  options.num_threads = 2;
+  Executor executor(model, options);
+  const NamedTensors feeds = {{"x", RandomTensor("x", {2, 3, 12, 12}, 97)}};
+  const NamedTensors fused = executor.Run(feeds);
+  WantsValue observer(watched);
+  const NamedTensors plain = executor.Run(feeds, &observer);
+  EXPECT_EQ(observer.seen, 1);
+  const float* pa = fused[0].second.DataAs<float>();
+  const float* pb = plain[0].second.DataAs<float>();
+  bool differs = false;
+  for (int64_t i = 0; i < plain[0].second.NumElements(); ++i) {
+    EXPECT_NEAR(pa[i], pb[i], 1e-4f + 1e-5f * std::fabs(pb[i])) << "element " << i;
+    differs = differs || pa[i] != pb[i];
+    if (negative) *negative += pb[i] < 0;
+  }
+  return differs;
+}
+
 // x -> Conv (bias) -> BatchNormalization -> Relu -> Conv (no bias) -> BatchNormalization -> y:
 // the fused plan folds each BatchNormalization into its convolution's weights; the plain plan
 // (forced by watching a BatchNormalization output) runs them as written.
 TEST(ExecutorFusionTest, BatchNormFoldedIntoConvolutions) {
-  auto model = std::make_shared<ir::Model>();
-  model->ir_version = 8;
-  model->SetOpset("", 17);
-  model->graph.emplace();
-  ir::Graph& g = *model->graph;
+  ir::Graph g;
   const int64_t c = 8;
   g.initializers.push_back(RandomTensor("w1", {c, 3, 3, 3}, 11));
   g.initializers.push_back(RandomTensor("b1", {c}, 12));
@@ -157,43 +193,15 @@ TEST(ExecutorFusionTest, BatchNormFoldedIntoConvolutions) {
   g.nodes.push_back(Conv("r1", "w2", "", "c2"));
   g.nodes.push_back(
       Op("BatchNormalization", {"c2", "bn2_scale", "bn2_shift", "bn2_mean", "bn2_var"}, "y"));
-  ir::ValueInfo x;
-  x.name = "x";
-  x.type = ir::Type::MakeTensor(DType::kFloat, {-1, 3, 12, 12});
-  g.inputs.push_back(x);
-  ir::ValueInfo y;
-  y.name = "y";
-  y.type = ir::Type::MakeTensor(DType::kFloat, {-1, c, 12, 12});
-  g.outputs.push_back(y);
-
-  ExecutorOptions options;
-  options.num_threads = 2;
-  Executor executor(model, options);
-  const NamedTensors feeds = {{"x", RandomTensor("x", {2, 3, 12, 12}, 98)}};
-  const NamedTensors fused = executor.Run(feeds);
-  WantsValue observer("n1");
-  const NamedTensors plain = executor.Run(feeds, &observer);
-  ASSERT_EQ(observer.seen, 1);
-  const float* pa = fused[0].second.DataAs<float>();
-  const float* pb = plain[0].second.DataAs<float>();
-  bool differs = false;
-  for (int64_t i = 0; i < plain[0].second.NumElements(); ++i) {
-    ASSERT_NEAR(pa[i], pb[i], 1e-4f + 1e-5f * std::fabs(pb[i])) << "element " << i;
-    differs = differs || pa[i] != pb[i];
-  }
   // Folding rounds differently from the separate BatchNormalization: bit-equal outputs would mean
   // the fused plan did not fold it.
-  EXPECT_TRUE(differs);
+  EXPECT_TRUE(FusedDiffersFromPlain(ChainModel(std::move(g), c), "n1"));
 }
 
 // Conv -> HardSwish -> depthwise Conv -> Add(residual) -> HardSwish: HardSwish becomes the fused
 // step's post-op (oneDNN's hardswish), also after a residual sum.
 TEST(ExecutorFusionTest, HardSwishFusedIntoConvolutions) {
-  auto model = std::make_shared<ir::Model>();
-  model->ir_version = 8;
-  model->SetOpset("", 17);
-  model->graph.emplace();
-  ir::Graph& g = *model->graph;
+  ir::Graph g;
   const int64_t c = 8;
   g.initializers.push_back(RandomTensor("w1", {c, 3, 3, 3}, 41));
   g.initializers.push_back(RandomTensor("b1", {c}, 42));
@@ -203,35 +211,11 @@ TEST(ExecutorFusionTest, HardSwishFusedIntoConvolutions) {
   g.nodes.push_back(Conv("h1", "w2", "", "c2", c));
   g.nodes.push_back(Op("Add", {"c2", "h1"}, "s2"));
   g.nodes.push_back(Op("HardSwish", {"s2"}, "y"));
-  ir::ValueInfo x;
-  x.name = "x";
-  x.type = ir::Type::MakeTensor(DType::kFloat, {-1, 3, 12, 12});
-  g.inputs.push_back(x);
-  ir::ValueInfo y;
-  y.name = "y";
-  y.type = ir::Type::MakeTensor(DType::kFloat, {-1, c, 12, 12});
-  g.outputs.push_back(y);
-  ExecutorOptions options;
-  options.num_threads = 2;
-  Executor executor(model, options);
-  const NamedTensors feeds = {{"x", RandomTensor("x", {2, 3, 12, 12}, 97)}};
-  const NamedTensors fused = executor.Run(feeds);
-  WantsValue observer("c1");
-  const NamedTensors plain = executor.Run(feeds, &observer);
-  ASSERT_EQ(observer.seen, 1);
-  const float* pa = fused[0].second.DataAs<float>();
-  const float* pb = plain[0].second.DataAs<float>();
   int negative = 0;
-  bool differs = false;
-  for (int64_t i = 0; i < plain[0].second.NumElements(); ++i) {
-    ASSERT_NEAR(pa[i], pb[i], 1e-5f + 1e-5f * std::fabs(pb[i])) << "element " << i;
-    negative += pb[i] < 0;  // HardSwish's negative lobe is exercised
-    differs = differs || pa[i] != pb[i];
-  }
-  EXPECT_GT(negative, 0);
   // oneDNN's hardswish rounds as x * relu6(x + 3) / 6, ours as x * clip(x / 6 + 0.5): some
   // element differs in its last bits only when the fused post-op ran.
-  EXPECT_TRUE(differs);
+  EXPECT_TRUE(FusedDiffersFromPlain(ChainModel(std::move(g), c), "c1", &negative));
+  EXPECT_GT(negative, 0);  // HardSwish's negative lobe is exercised
 }
 
 TEST(ExecutorFusionTest, RequestedIntermediateIsReturnedCorrectly) {

@@ -462,6 +462,20 @@ std::vector<float> WeightAsFloat(const ir::Tensor& weight) {
   return out;
 }
 
+// A CompressedWeight with everything but its codes, scales and zero points filled in.
+CompressedWeight Describe(const ir::Tensor& weight, WeightMode mode, int64_t axis,
+                          int64_t group_size, const Layout& layout) {
+  CompressedWeight result;
+  result.mode = mode;
+  result.shape = weight.dims;
+  result.reduction_axis = axis;
+  result.group_size = group_size;
+  result.float_dtype = weight.dtype;
+  result.scale_shape = weight.dims;
+  result.scale_shape[axis] = layout.groups;
+  return result;
+}
+
 // Elements per tile aimed at: long contiguous runs for the prefetcher, float copy within L2.
 constexpr int64_t kTileElements = 1 << 18;
 
@@ -506,15 +520,8 @@ CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64
                                           std::to_string(group_size));
   }
 
-  CompressedWeight result;
-  result.mode = mode;
-  result.shape = weight.dims;
-  result.reduction_axis = axis;
-  result.group_size = group_size;
-  result.float_dtype = weight.dtype;
   const Layout layout = MakeLayout(weight, axis, group_size);
-  result.scale_shape = weight.dims;
-  result.scale_shape[axis] = layout.groups;
+  CompressedWeight result = Describe(weight, mode, axis, group_size, layout);
   const int64_t param_count = layout.outer * layout.groups * layout.inner;
   result.codes.resize(static_cast<size_t>(numel));
   result.scales.resize(static_cast<size_t>(param_count));
@@ -670,14 +677,7 @@ CompressedWeight QuantizeWeightWithParams(const ir::Tensor& weight, WeightMode m
     }
   }
   const std::vector<float> x = WeightAsFloat(weight);
-  CompressedWeight result;
-  result.mode = mode;
-  result.shape = weight.dims;
-  result.reduction_axis = axis;
-  result.group_size = group_size;
-  result.float_dtype = weight.dtype;
-  result.scale_shape = weight.dims;
-  result.scale_shape[axis] = layout.groups;
+  CompressedWeight result = Describe(weight, mode, axis, group_size, layout);
   result.codes.resize(x.size());
   for (int64_t o = 0; o < layout.outer; ++o) {
     for (int64_t c = 0; c < layout.channels; ++c) {
