@@ -33,19 +33,6 @@ int64_t IntAttr(const ir::Node& node, const char* name, int64_t fallback) {
   return attribute && attribute->i ? *attribute->i : fallback;
 }
 
-double DTypeEps(ir::DType dtype) {
-  switch (dtype) {
-    case ir::DType::kFloat16:
-      return std::ldexp(1.0, -10);
-    case ir::DType::kBFloat16:
-      return std::ldexp(1.0, -7);
-    case ir::DType::kDouble:
-      return std::numeric_limits<double>::epsilon();
-    default:
-      return std::numeric_limits<float>::epsilon();
-  }
-}
-
 struct GraphIndex {
   std::map<std::string, size_t> producer;
   std::map<std::string, std::vector<std::pair<size_t, size_t>>> consumers;  // (node, input)
@@ -87,17 +74,6 @@ double Quantile(std::vector<float> values, double q) {
   const size_t high = std::min(low + 1, values.size() - 1);
   const double fraction = position - double(low);
   return double(values[low]) + (double(values[high]) - double(values[low])) * fraction;
-}
-
-// Fake quantization of each row of a [rows][n] slice over the whole row (NNCF's group_size -1
-// on the group's columns).
-void FakeQuantizeRows(WeightMode mode, const float* w, int64_t rows, int64_t n, float* q) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* row = w + r * n;
-    const auto [mn, mx] = std::minmax_element(row, row + n);
-    const GroupQuantization params = ComputeGroupQuantization(mode, *mn, *mx);
-    FakeQuantizeSpan(mode, row, n, params.scale, params.zero_point, q + r * n);
-  }
 }
 
 // The FP16 overflow guard's inputs: the previous MatMul's mean |w| per output channel, its input
@@ -180,7 +156,7 @@ std::vector<float> DataAwareScale(const WeightMatrix& w, WeightMode mode, int64_
             scaled[o * group_size + j] = gw[o * group_size + j] * cur[j];
           }
         }
-        FakeQuantizeRows(mode, scaled.data(), w.out, group_size, q.data());
+        FakeQuantizeGroups(mode, scaled.data(), w.out, group_size, group_size, q.data());
         for (int64_t j = 0; j < group_size; ++j) {
           for (int64_t k = 0; k < m; ++k) sx[j * m + k] = gx[j * m + k] / cur[j];
         }
@@ -210,7 +186,7 @@ std::vector<float> DataAwareScale(const WeightMatrix& w, WeightMode mode, int64_
 }
 
 std::vector<float> DataFreeScale(const WeightMatrix& w, ir::DType dtype) {
-  const double eps = DTypeEps(dtype);
+  const double eps = MachineEpsilon(dtype);
   std::vector<float> scale(static_cast<size_t>(w.in));
   for (int64_t c = 0; c < w.in; ++c) {
     double sum = 0;

@@ -738,51 +738,38 @@ void CompressWeightsParams::ApplyConfig(const config::Config& config) {
   if (SetAndNotNull(config, s + "lora_correction")) {
     lora_correction = config.GetBool(s + "lora_correction");
   }
+  // The advanced algorithm parameters: each key, when set, overrides its field.
+  auto read_int = [&config](const std::string& key, int64_t* field) {
+    if (config.Has(key)) *field = config.GetInt(key);
+  };
+  auto read_number = [&config](const std::string& key, double* field) {
+    if (config.Has(key)) *field = config.GetNumber(key);
+  };
+  auto read_bool = [&config](const std::string& key, bool* field) {
+    if (config.Has(key)) *field = config.GetBool(key);
+  };
   const std::string a = s + "advanced.awq_params.";
-  if (config.Has(a + "subset_size")) awq_params.subset_size = config.GetInt(a + "subset_size");
-  if (config.Has(a + "percent_to_apply")) {
-    awq_params.percent_to_apply = config.GetNumber(a + "percent_to_apply");
-  }
-  if (config.Has(a + "alpha_min")) awq_params.alpha_min = config.GetNumber(a + "alpha_min");
-  if (config.Has(a + "alpha_max")) awq_params.alpha_max = config.GetNumber(a + "alpha_max");
-  if (config.Has(a + "steps")) awq_params.steps = config.GetInt(a + "steps");
-  if (config.Has(a + "prefer_data_aware_scaling")) {
-    awq_params.prefer_data_aware_scaling = config.GetBool(a + "prefer_data_aware_scaling");
-  }
+  read_int(a + "subset_size", &awq_params.subset_size);
+  read_number(a + "percent_to_apply", &awq_params.percent_to_apply);
+  read_number(a + "alpha_min", &awq_params.alpha_min);
+  read_number(a + "alpha_max", &awq_params.alpha_max);
+  read_int(a + "steps", &awq_params.steps);
+  read_bool(a + "prefer_data_aware_scaling", &awq_params.prefer_data_aware_scaling);
   const std::string e = s + "advanced.scale_estimation_params.";
-  if (config.Has(e + "subset_size")) {
-    scale_estimation_params.subset_size = config.GetInt(e + "subset_size");
-  }
-  if (config.Has(e + "initial_steps")) {
-    scale_estimation_params.initial_steps = config.GetInt(e + "initial_steps");
-  }
-  if (config.Has(e + "scale_steps")) {
-    scale_estimation_params.scale_steps = config.GetInt(e + "scale_steps");
-  }
-  if (config.Has(e + "weight_penalty")) {
-    scale_estimation_params.weight_penalty = config.GetNumber(e + "weight_penalty");
-  }
+  read_int(e + "subset_size", &scale_estimation_params.subset_size);
+  read_int(e + "initial_steps", &scale_estimation_params.initial_steps);
+  read_int(e + "scale_steps", &scale_estimation_params.scale_steps);
+  read_number(e + "weight_penalty", &scale_estimation_params.weight_penalty);
   const std::string g = s + "advanced.gptq_params.";
-  if (config.Has(g + "damp_percent"))
-    gptq_params.damp_percent = config.GetNumber(g + "damp_percent");
-  if (config.Has(g + "block_size")) gptq_params.block_size = config.GetInt(g + "block_size");
-  if (config.Has(g + "subset_size")) gptq_params.subset_size = config.GetInt(g + "subset_size");
+  read_number(g + "damp_percent", &gptq_params.damp_percent);
+  read_int(g + "block_size", &gptq_params.block_size);
+  read_int(g + "subset_size", &gptq_params.subset_size);
   const std::string l = s + "advanced.lora_correction_params.";
-  if (config.Has(l + "adapter_rank")) {
-    lora_correction_params.adapter_rank = config.GetInt(l + "adapter_rank");
-  }
-  if (config.Has(l + "num_iterations")) {
-    lora_correction_params.num_iterations = config.GetInt(l + "num_iterations");
-  }
-  if (config.Has(l + "apply_regularization")) {
-    lora_correction_params.apply_regularization = config.GetBool(l + "apply_regularization");
-  }
-  if (config.Has(l + "subset_size")) {
-    lora_correction_params.subset_size = config.GetInt(l + "subset_size");
-  }
-  if (config.Has(l + "use_int8_adapters")) {
-    lora_correction_params.use_int8_adapters = config.GetBool(l + "use_int8_adapters");
-  }
+  read_int(l + "adapter_rank", &lora_correction_params.adapter_rank);
+  read_int(l + "num_iterations", &lora_correction_params.num_iterations);
+  read_bool(l + "apply_regularization", &lora_correction_params.apply_regularization);
+  read_int(l + "subset_size", &lora_correction_params.subset_size);
+  read_bool(l + "use_int8_adapters", &lora_correction_params.use_int8_adapters);
   if (SetAndNotNull(config, s + "advanced.statistics_path")) {
     Fail(ErrorCode::kUnsupported,
          "config compress_weights.advanced.statistics_path: statistics caching is not "

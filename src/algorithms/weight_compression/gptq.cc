@@ -26,20 +26,6 @@ double ProxyLoss(const WeightMatrix& w, const WeightMatrix& q, const Eigen::Matr
   return eh.cwiseProduct(e).cast<double>().sum();
 }
 
-// Round-to-nearest of the whole weight, for the reference loss.
-WeightMatrix RoundToNearest(const WeightMatrix& w, WeightMode mode, int64_t group_size) {
-  WeightMatrix q = w;
-  for (int64_t o = 0; o < w.out; ++o) {
-    for (int64_t g = 0; g < w.in / group_size; ++g) {
-      const float* x = w.row(o) + g * group_size;
-      const auto [mn, mx] = std::minmax_element(x, x + group_size);
-      const GroupQuantization p = ComputeGroupQuantization(mode, *mn, *mx);
-      FakeQuantizeSpan(mode, x, group_size, p.scale, p.zero_point, q.row(o) + g * group_size);
-    }
-  }
-  return q;
-}
-
 }  // namespace
 
 GptqResult RunGptq(const WeightMatrix& weight, WeightMode mode, int64_t group_size,
@@ -179,7 +165,10 @@ GptqResult RunGptq(const WeightMatrix& weight, WeightMode mode, int64_t group_si
   }
   const Eigen::MatrixXf h_float = h_original.cast<float>();
   result.proxy_loss = ProxyLoss(weight, result.quantized, h_float);
-  result.proxy_loss_rtn = ProxyLoss(weight, RoundToNearest(weight, mode, group_size), h_float);
+  WeightMatrix rtn = weight;
+  FakeQuantizeGroups(mode, weight.values.data(), weight.out, weight.in, group_size,
+                     rtn.values.data());
+  result.proxy_loss_rtn = ProxyLoss(weight, rtn, h_float);
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "algorithms/weight_compression/weight_matrix.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "algorithms/weight_compression/weight_quantization.h"
@@ -7,18 +8,10 @@
 #include "core/ir/dtype.h"
 
 namespace nncf::algorithms::wc {
-namespace {
-
-bool IsWideFloat(ir::DType dtype) {
-  return dtype == ir::DType::kFloat || dtype == ir::DType::kFloat16 ||
-         dtype == ir::DType::kBFloat16 || dtype == ir::DType::kDouble;
-}
-
-}  // namespace
 
 WeightMatrix ToMatrix(const ir::Tensor& weight, int64_t reduction_axis) {
   if (weight.dims.size() != 2 || (reduction_axis != 0 && reduction_axis != 1) ||
-      !IsWideFloat(weight.dtype) || weight.data == nullptr) {
+      !IsQuantizableDType(weight.dtype) || weight.data == nullptr) {
     Fail(ErrorCode::kInvalidArgument, "weight '" + weight.name +
                                           "': the data-aware algorithms take 2-D float weights "
                                           "reduced over axis 0 or 1");
@@ -53,6 +46,18 @@ ir::Tensor FromMatrix(const WeightMatrix& matrix, const ir::Tensor& like, int64_
   }
   ir::Tensor result = ir::Tensor::FromFloats(like.name, like.dtype, like.dims, values);
   return result;
+}
+
+void FakeQuantizeGroups(WeightMode mode, const float* w, int64_t rows, int64_t cols,
+                        int64_t group_size, float* q) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t g = 0; g < cols / group_size; ++g) {
+      const float* x = w + r * cols + g * group_size;
+      const auto [mn, mx] = std::minmax_element(x, x + group_size);
+      const GroupQuantization p = ComputeGroupQuantization(mode, *mn, *mx);
+      FakeQuantizeSpan(mode, x, group_size, p.scale, p.zero_point, q + r * cols + g * group_size);
+    }
+  }
 }
 
 void FakeQuantizeSpan(WeightMode mode, const float* x, int64_t n, float scale, uint8_t zero_point,

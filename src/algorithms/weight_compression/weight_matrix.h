@@ -50,6 +50,11 @@ std::vector<T> GroupParamsFromLayout(const std::vector<T>& layout, int64_t out, 
   return by_row;
 }
 
+// Round-to-nearest quantize-dequantize of [rows][cols] values, each row in groups of group_size
+// (which divides cols) with NNCF's per-group parameters.
+void FakeQuantizeGroups(WeightMode mode, const float* w, int64_t rows, int64_t cols,
+                        int64_t group_size, float* q);
+
 // Quantize-dequantize of one span with fixed parameters: q[j] = level(code(x[j])) * scale.
 void FakeQuantizeSpan(WeightMode mode, const float* x, int64_t n, float scale, uint8_t zero_point,
                       float* q);

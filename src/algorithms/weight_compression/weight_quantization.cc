@@ -48,11 +48,6 @@ std::string TensorLabel(const ir::Tensor& weight) {
   return "weight '" + weight.name + "' " + ShapeText(weight.dims);
 }
 
-bool IsQuantizableDType(ir::DType dtype) {
-  return dtype == ir::DType::kFloat || dtype == ir::DType::kFloat16 ||
-         dtype == ir::DType::kBFloat16 || dtype == ir::DType::kDouble;
-}
-
 // Code range of the integer modes.
 float LevelLow(WeightMode mode) {
   if (IsAsymmetric(mode)) return 0.0f;
@@ -488,6 +483,24 @@ float* ScratchBuffer(int64_t count) {
 
 }  // namespace
 
+bool IsQuantizableDType(ir::DType dtype) {
+  return dtype == ir::DType::kFloat || dtype == ir::DType::kFloat16 ||
+         dtype == ir::DType::kBFloat16 || dtype == ir::DType::kDouble;
+}
+
+double MachineEpsilon(ir::DType dtype) {
+  switch (dtype) {
+    case ir::DType::kFloat16:
+      return std::ldexp(1.0, -10);
+    case ir::DType::kBFloat16:
+      return std::ldexp(1.0, -7);
+    case ir::DType::kDouble:
+      return std::numeric_limits<double>::epsilon();
+    default:
+      return std::numeric_limits<float>::epsilon();
+  }
+}
+
 CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64_t reduction_axis,
                                 int64_t group_size, int num_threads) {
   if (!IsQuantizableDType(weight.dtype)) {
@@ -756,21 +769,7 @@ double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight&
 double WeightQuantizationScore(const ir::Tensor& weight, int64_t reduction_axis, int num_threads) {
   const CompressedWeight int8 =
       QuantizeWeight(weight, WeightMode::kInt8Asym, reduction_axis, -1, num_threads);
-  double eps = 0.0;
-  switch (weight.dtype) {
-    case ir::DType::kFloat16:
-      eps = std::ldexp(1.0, -10);
-      break;
-    case ir::DType::kBFloat16:
-      eps = std::ldexp(1.0, -7);
-      break;
-    case ir::DType::kDouble:
-      eps = std::numeric_limits<double>::epsilon();
-      break;
-    default:
-      eps = std::numeric_limits<float>::epsilon();
-      break;
-  }
+  const double eps = MachineEpsilon(weight.dtype);
   return 1.0 / (WeightQuantizationError(weight, int8) + eps);
 }
 

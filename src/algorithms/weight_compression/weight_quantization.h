@@ -11,6 +11,11 @@
 
 namespace nncf::algorithms::wc {
 
+// The float types weights are compressed from (float, float16, bfloat16, double).
+bool IsQuantizableDType(ir::DType dtype);
+// The machine epsilon of such a type (NNCF's fns.finfo(weight).eps).
+double MachineEpsilon(ir::DType dtype);
+
 // Quantizes a float weight (float, float16, bfloat16, double) grouped along `reduction_axis`.
 // group_size -1 means per channel. Throws kInvalidArgument naming the tensor when group_size
 // does not divide the reduction axis, or the dtype is not a float type.
