@@ -481,19 +481,29 @@ TEST(DataAwarePipeline, MatMulNBitsKeepsTheMulAndTheLoraBranch) {
 }
 
 TEST(DataAwarePipeline, CancelledPerLayer) {
+  // Stop at the first AWQ group, and at the second report of the per-weight loop (the first one
+  // is the pipeline's start, 0.0): both after statistics were collected.
   const ir::Model model = NormGroup(false);
   for (const std::string stop : {"compress_weights: awq", "compress_weights"}) {
     VectorDataset dataset(Items(6, 1));
     int calls = 0;
-    const Context context([&](const std::string& stage, double) {
-      if (stage == stop) ++calls;
-      return stage != stop || calls < 1;
+    double stopped_at = -1;
+    const Context context([&](const std::string& stage, double fraction) {
+      if (stage != stop) return true;
+      ++calls;
+      const bool go_on = stop == "compress_weights" ? fraction == 0.0 : false;
+      if (!go_on) stopped_at = fraction;
+      return go_on;
     });
     ExpectError(
         [&] {
           CompressWeights(model, &dataset, Int4(true, true, false, false, 1), context, nullptr);
         },
         ErrorCode::kCancelled, stop);
+    EXPECT_GT(stopped_at, 0.0) << stop << ": stopped after a layer, not before any";
+    // Two weights: the loop stops after the first (0.5); the model has one AWQ group (1.0).
+    EXPECT_EQ(stopped_at, stop == "compress_weights" ? 0.5 : 1.0) << stop;
+    EXPECT_GE(dataset.reads, 6) << "statistics were collected first";
   }
 }
 
