@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <random>
 #include <thread>
 #include <tuple>
 #include <vector>
 
 #include "algorithms/weight_compression/weight_quantization.h"
+#include "core/exec/uninitialized_tensor.h"
 #include "core/ir/dtype.h"
 
 namespace {
@@ -58,6 +60,9 @@ void BM_Quantize(benchmark::State& state, WeightMode mode) {
   const int64_t group = mode == WeightMode::kE2M1                                       ? 32
                         : mode == WeightMode::kInt8Asym || mode == WeightMode::kInt8Sym ? -1
                                                                                         : 128;
+  // As in the compress_weights pipeline, freed code buffers are reused by the next weight.
+  const nncf::exec::ScopedBufferRecycling recycling(
+      std::make_shared<nncf::exec::BufferRecycler>(size_t{256} << 20));
   for (auto _ : state) {
     auto q = QuantizeWeight(w, mode, axis, group, threads);
     benchmark::DoNotOptimize(q.codes.data());

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/exec/recycling_allocator.h"
 #include "core/exec/uninitialized_tensor.h"
 #include "core/ir/buffer.h"
 
@@ -54,6 +55,48 @@ TEST(BufferRecycler, BuffersOutlivingTheRecyclerAreFreed) {
   // Outside any scope, allocation is plain.
   const ir::Tensor plain = NewTensorUninitialized(ir::DType::kFloat, {kBig});
   EXPECT_NE(plain.bytes(), nullptr);
+}
+
+using RecycledBytes = std::vector<uint8_t, RecyclingAllocator<uint8_t>>;
+
+TEST(RecyclingAllocator, VectorsTakeAndReturnBlocksOfTheScopesRecycler) {
+  auto recycler = std::make_shared<BufferRecycler>(size_t{16} << 20);
+  const uint8_t* first = nullptr;
+  {
+    const ScopedBufferRecycling scope(recycler);
+    RecycledBytes a;
+    a.resize(kBig);
+    a[kBig - 1] = 7;
+    first = a.data();
+  }
+  // Freed into the recycler that was current when the vector was made.
+  EXPECT_EQ(recycler->cached_bytes(), size_t{kBig});
+  {
+    const ScopedBufferRecycling scope(recycler);
+    RecycledBytes b;
+    b.resize(kBig);
+    EXPECT_EQ(b.data(), first);
+    EXPECT_EQ(recycler->cached_bytes(), 0u);
+    // Values given explicitly are still written; small vectors never enter the recycler.
+    RecycledBytes filled(64, 3);
+    EXPECT_EQ(filled, RecycledBytes(64, 3));
+  }
+  EXPECT_EQ(recycler->cached_bytes(), size_t{kBig});
+}
+
+TEST(RecyclingAllocator, WithoutARecyclerOrAfterItIsGoneBlocksAreFreed) {
+  RecycledBytes outlives;
+  {
+    auto recycler = std::make_shared<BufferRecycler>(size_t{16} << 20);
+    const ScopedBufferRecycling scope(recycler);
+    outlives.resize(kBig);
+  }
+  outlives = RecycledBytes();  // its recycler is gone: freed (ASan checks the rest)
+  RecycledBytes plain;
+  plain.resize(kBig);
+  plain.push_back(1);
+  EXPECT_EQ(plain.size(), size_t{kBig} + 1);
+  EXPECT_EQ(plain.back(), 1);
 }
 
 }  // namespace

@@ -75,8 +75,8 @@ std::string MakeTempDir() {
   return dir;
 }
 
-template <typename T>
-void ExpectSameBytes(const std::vector<T>& ours, const ir::Tensor& ref,
+template <typename T, typename Alloc>
+void ExpectSameBytes(const std::vector<T, Alloc>& ours, const ir::Tensor& ref,
                      const std::vector<int64_t>& shape, const std::string& what) {
   ASSERT_EQ(ref.dims, shape) << what;
   ASSERT_EQ(ref.ByteSize(), ours.size() * sizeof(T)) << what;

@@ -25,6 +25,7 @@
 #include "algorithms/weight_compression/weight_quantization.h"
 #include "core/common/error.h"
 #include "core/common/logging.h"
+#include "core/exec/uninitialized_tensor.h"
 #include "core/ir/buffer.h"
 #include "onnx/opset_conversion.h"
 #include "onnx/streaming_model_writer.h"
@@ -388,6 +389,9 @@ struct ProcessedWeight {
 
 using EditSink = std::function<void(WeightEdit&)>;
 
+// Freed code buffers kept for the next weights (one Llama-sized MLP weight's codes is 45 MiB).
+constexpr size_t kRecycledCodeBytes = size_t{256} << 20;
+
 // The whole pipeline. `sink` sees each edit right after it is made (the streaming writer swaps
 // its tensors for references there).
 ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
@@ -513,6 +517,9 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
     return plan.weights[a].weight.num_weights > plan.weights[b].weight.num_weights;
   });
 
+  // Codes of same-shaped weights reuse each other's freed pages instead of faulting fresh ones in.
+  const exec::ScopedBufferRecycling code_recycling(
+      std::make_shared<exec::BufferRecycler>(kRecycledCodeBytes));
   std::map<size_t, LayerReport> layer_reports;
   std::vector<ProcessedWeight> processed;
   int64_t needed_opset = 0;

@@ -6,9 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "core/exec/recycling_allocator.h"
 #include "core/ir/dtype.h"
 
 namespace nncf::algorithms::wc {
+
+// Weight codes: left unset by resize (every code is written), and recycled across weights while a
+// BufferRecycler is current (exec::ScopedBufferRecycling).
+using CodeVector = std::vector<uint8_t, exec::RecyclingAllocator<uint8_t>>;
 
 enum class WeightMode { kInt8Sym, kInt8Asym, kInt4Sym, kInt4Asym, kNf4, kE2M1 };
 
@@ -30,7 +35,7 @@ struct CompressedWeight {
   // One code per weight element in the original row-major order, not packed:
   // int8/int4 symmetric: signed values stored as int8 bit patterns; asymmetric: unsigned;
   // NF4: index 0..15 into the NF4 table; E2M1: the 4-bit float4e2m1 code.
-  std::vector<uint8_t> codes;
+  CodeVector codes;
   std::vector<int64_t> scale_shape;
   std::vector<float> scales;         // in float32; writers cast to float_dtype
   std::vector<uint8_t> zero_points;  // asymmetric modes only, same layout as scales

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/ir/buffer.h"
 #include "core/ir/dtype.h"
 
 namespace nncf::algorithms::wc {
@@ -98,18 +99,28 @@ void Validate(const CompressedWeight& w, const WeightSite& site) {
 }
 
 // One code per element as `dtype` (int8/uint8 one byte each; 4-bit types packed low nibble first).
+template <typename Codes>
 ir::Tensor CodeTensor(std::string name, DType dtype, std::vector<int64_t> dims,
-                      const std::vector<uint8_t>& codes) {
+                      const Codes& codes) {
   if (!ir::IsSubByte(dtype)) {
     return ir::Tensor::FromBytes(std::move(name), dtype, std::move(dims), codes.data(),
                                  codes.size());
   }
-  std::vector<uint8_t> packed(ir::StorageBytes(dtype, static_cast<int64_t>(codes.size())), 0);
-  for (size_t i = 0; i < codes.size(); ++i) {
-    ir::SetNibble(packed.data(), static_cast<int64_t>(i), codes[i] & 0x0F);
+  const size_t count = codes.size();
+  auto buffer = std::make_shared<ir::OwnedBuffer>(
+      ir::kUninitialized, ir::StorageBytes(dtype, static_cast<int64_t>(count)));
+  uint8_t* packed = buffer->mutable_data();
+  const uint8_t* c = codes.data();
+  for (size_t i = 0; i < count / 2; ++i) {
+    packed[i] = static_cast<uint8_t>((c[2 * i] & 0x0F) | (c[2 * i + 1] << 4));
   }
-  return ir::Tensor::FromBytes(std::move(name), dtype, std::move(dims), packed.data(),
-                               packed.size());
+  if (count % 2 != 0) packed[count / 2] = c[count - 1] & 0x0F;
+  ir::Tensor tensor;
+  tensor.name = std::move(name);
+  tensor.dtype = dtype;
+  tensor.dims = std::move(dims);
+  tensor.data = std::move(buffer);
+  return tensor;
 }
 
 ir::Tensor Int64Tensor(std::string name, const std::vector<int64_t>& values) {

@@ -15,17 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include "algorithms/weight_compression/weight_quantization_kernels.h"
 #include "core/common/error.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define NNCF_WC_X86 1
-#endif
 
 namespace nncf::algorithms::wc {
 namespace {
-
-constexpr float kEps = 1.1920928955078125e-07f;  // float32 machine epsilon (NNCF's clamp)
 
 // Where the elements of one weight live: [outer, channels, inner] around the reduction axis.
 struct Layout {
@@ -46,306 +40,6 @@ std::string ShapeText(const std::vector<int64_t>& dims) {
 
 std::string TensorLabel(const ir::Tensor& weight) {
   return "weight '" + weight.name + "' " + ShapeText(weight.dims);
-}
-
-// Code range of the integer modes.
-float LevelLow(WeightMode mode) {
-  if (IsAsymmetric(mode)) return 0.0f;
-  return WeightModeBits(mode) == 8 ? -128.0f : -8.0f;
-}
-float LevelHigh(WeightMode mode) {
-  if (IsAsymmetric(mode)) return WeightModeBits(mode) == 8 ? 255.0f : 15.0f;
-  return WeightModeBits(mode) == 8 ? 127.0f : 7.0f;
-}
-
-float ClampEps(float scale) {
-  return std::fabs(scale) < kEps ? kEps : scale;
-}
-
-// Smallest power of two >= s (s > 0, finite), as an e8m0 exponent clipped to [-127, 127].
-float PowerOfTwoCeil(float s) {
-  int exponent = 0;
-  const float mantissa = std::frexp(s, &exponent);  // s = mantissa * 2^exponent, [0.5, 1)
-  if (mantissa == 0.5f) --exponent;
-  exponent = std::clamp(exponent, -127, 127);
-  return std::ldexp(1.0f, exponent);
-}
-
-// Scale (and zero point, as an integer-valued float) of one group from its min and max.
-void GroupParams(WeightMode mode, float min_value, float max_value, float* scale, float* zero) {
-  *zero = 0.0f;
-  switch (mode) {
-    case WeightMode::kInt8Asym:
-    case WeightMode::kInt4Asym: {
-      const float high = LevelHigh(mode);
-      const float s = ClampEps((max_value - min_value) / high);
-      // zp = clip(0 - round(min / s), 0, high); clipped in float, see docs/weight_compression.md.
-      const float zp = 0.0f - std::nearbyint(min_value / s);
-      *scale = s;
-      *zero = std::min(std::max(zp, 0.0f), high);
-      return;
-    }
-    case WeightMode::kInt8Sym:
-    case WeightMode::kInt4Sym: {
-      // NNCF's signed scale: the largest-magnitude element maps to the low level exactly.
-      const float abs_min = std::fabs(min_value);
-      const float pre = abs_min >= max_value ? abs_min : -max_value;
-      *scale = ClampEps(pre / -LevelLow(mode));
-      return;
-    }
-    case WeightMode::kNf4:
-      *scale = ClampEps(std::max(std::fabs(min_value), std::fabs(max_value)));
-      return;
-    case WeightMode::kE2M1:
-      *scale =
-          PowerOfTwoCeil(ClampEps(std::max(std::fabs(min_value), std::fabs(max_value)) / 6.0f));
-      // The exact reciprocal of a power of two: multiplying by it equals dividing by the scale.
-      *zero = 1.0f / *scale;
-      return;
-  }
-}
-
-// ---- scalar kernels (reference semantics; the AVX2 ones below compute the same operations) ----
-
-// `zero` is the zero point (asymmetric modes) or the reciprocal of the scale (E2M1).
-uint8_t QuantizeOne(WeightMode mode, float x, float scale, float zero, float low, float high) {
-  const float n = mode == WeightMode::kE2M1 ? x * zero : x / scale;
-  switch (mode) {
-    case WeightMode::kNf4: {
-      const float* mid = Nf4Midpoints();
-      int index = 0;
-      for (int k = 0; k < 15; ++k) index += mid[k] < n ? 1 : 0;
-      return static_cast<uint8_t>(index);
-    }
-    case WeightMode::kE2M1: {
-      // Nearest of {0, .5, 1, 1.5, 2, 3, 4, 6}, ties to the even mantissa, saturating at 6.
-      const float a = std::fabs(n);
-      const int magnitude = (a > 0.25f) + (a >= 0.75f) + (a > 1.25f) + (a >= 1.75f) + (a > 2.5f) +
-                            (a >= 3.5f) + (a > 5.0f);
-      return static_cast<uint8_t>((std::signbit(n) ? 8 : 0) | magnitude);
-    }
-    default: {
-      float v = IsAsymmetric(mode) ? n + zero : n;
-      // round and clip commute for integer bounds; clipping first keeps the int conversion safe.
-      v = std::min(std::max(v, low), high);
-      // Signed codes keep their two's complement bit pattern.
-      return static_cast<uint8_t>(static_cast<int>(std::nearbyint(v)));
-    }
-  }
-}
-
-void QuantizeSpanScalar(WeightMode mode, const float* x, int64_t begin, int64_t n,
-                        const float* scale, const float* zero, int64_t step, uint8_t* out) {
-  const float low = LevelLow(mode), high = LevelHigh(mode);
-  for (int64_t j = begin; j < n; ++j) {
-    if (IsAsymmetric(mode)) {
-      float v = x[j] / scale[j * step] + zero[j * step];
-      v = std::min(std::max(v, low), high);
-      out[j] = static_cast<uint8_t>(static_cast<int>(std::nearbyint(v)));
-    } else {
-      out[j] = QuantizeOne(mode, x[j], scale[j * step], zero[j * step], low, high);
-    }
-  }
-}
-
-// Running min/max per column over `rows` rows; returns false on a NaN or infinity.
-bool ColumnStatsScalar(const float* x, int64_t rows, int64_t cols, int64_t ld, int64_t begin,
-                       float* mn, float* mx) {
-  bool finite = true;
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* row = x + r * ld;
-    for (int64_t j = begin; j < cols; ++j) {
-      const float v = row[j];
-      finite &= std::fabs(v) <= FLT_MAX;
-      mn[j] = std::min(mn[j], v);
-      mx[j] = std::max(mx[j], v);
-    }
-  }
-  return finite;
-}
-
-void ConvertScalar(ir::DType dtype, const uint8_t* src, int64_t begin, int64_t n, float* dst) {
-  switch (dtype) {
-    case ir::DType::kFloat16: {
-      const uint16_t* s = reinterpret_cast<const uint16_t*>(src);
-      for (int64_t j = begin; j < n; ++j) dst[j] = ir::HalfToFloat(s[j]);
-      break;
-    }
-    case ir::DType::kBFloat16: {
-      const uint16_t* s = reinterpret_cast<const uint16_t*>(src);
-      for (int64_t j = begin; j < n; ++j) dst[j] = ir::BFloat16ToFloat(s[j]);
-      break;
-    }
-    case ir::DType::kDouble: {
-      const double* s = reinterpret_cast<const double*>(src);
-      for (int64_t j = begin; j < n; ++j) dst[j] = static_cast<float>(s[j]);
-      break;
-    }
-    default: {
-      const float* s = reinterpret_cast<const float*>(src);
-      for (int64_t j = begin; j < n; ++j) dst[j] = s[j];
-      break;
-    }
-  }
-}
-
-#if NNCF_WC_X86
-// ---- AVX2 kernels: the same IEEE operations eight lanes at a time ----
-
-bool HasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
-  return has;
-}
-
-__attribute__((target("avx2,f16c"))) int64_t ConvertAvx2(ir::DType dtype, const uint8_t* src,
-                                                         int64_t n, float* dst) {
-  int64_t j = 0;
-  if (dtype == ir::DType::kFloat16) {
-    for (; j + 8 <= n; j += 8) {
-      const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * j));
-      _mm256_storeu_ps(dst + j, _mm256_cvtph_ps(h));
-    }
-  } else if (dtype == ir::DType::kBFloat16) {
-    for (; j + 8 <= n; j += 8) {
-      const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * j));
-      _mm256_storeu_ps(dst + j,
-                       _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16)));
-    }
-  }
-  return j;
-}
-
-__attribute__((target("avx2"))) int64_t ColumnStatsAvx2(const float* x, int64_t rows, int64_t cols,
-                                                        int64_t ld, float* mn, float* mx,
-                                                        bool* finite) {
-  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
-  const __m256 max_finite = _mm256_set1_ps(FLT_MAX);
-  __m256 bad = _mm256_setzero_ps();
-  int64_t j = 0;
-  for (; j + 8 <= cols; j += 8) {
-    __m256 vmn = _mm256_loadu_ps(mn + j), vmx = _mm256_loadu_ps(mx + j);
-    for (int64_t r = 0; r < rows; ++r) {
-      const __m256 v = _mm256_loadu_ps(x + r * ld + j);
-      bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_and_ps(v, abs_mask), max_finite, _CMP_NLE_UQ));
-      vmn = _mm256_min_ps(vmn, v);
-      vmx = _mm256_max_ps(vmx, v);
-    }
-    _mm256_storeu_ps(mn + j, vmn);
-    _mm256_storeu_ps(mx + j, vmx);
-  }
-  if (_mm256_movemask_ps(bad) != 0) *finite = false;
-  return j;
-}
-
-// Eight int32 codes to eight bytes (values already within the int8 or uint8 range).
-__attribute__((target("avx2"))) inline void StoreCodes(__m256i q, bool is_unsigned, uint8_t* out) {
-  const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-  const __m128i p8 = is_unsigned ? _mm_packus_epi16(p16, p16) : _mm_packs_epi16(p16, p16);
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), p8);
-}
-
-__attribute__((target("avx2"))) int64_t QuantizeSpanAvx2(WeightMode mode, const float* x, int64_t n,
-                                                         const float* scale, const float* zero,
-                                                         int64_t step, uint8_t* out) {
-  int64_t j = 0;
-  const bool asym = IsAsymmetric(mode);
-  const __m256 low = _mm256_set1_ps(LevelLow(mode)), high = _mm256_set1_ps(LevelHigh(mode));
-  const __m256 scale0 = _mm256_set1_ps(scale[0]);
-  const __m256 zero0 = _mm256_set1_ps(zero[0]);
-  if (mode == WeightMode::kNf4) {
-    __m256 mid[15];
-    for (int k = 0; k < 15; ++k) mid[k] = _mm256_set1_ps(Nf4Midpoints()[k]);
-    for (; j + 8 <= n; j += 8) {
-      const __m256 s = step ? _mm256_loadu_ps(scale + j) : scale0;
-      const __m256 v = _mm256_div_ps(_mm256_loadu_ps(x + j), s);
-      __m256i index = _mm256_setzero_si256();
-      for (int k = 0; k < 15; ++k) {
-        index = _mm256_sub_epi32(index, _mm256_castps_si256(_mm256_cmp_ps(mid[k], v, _CMP_LT_OQ)));
-      }
-      StoreCodes(index, true, out + j);
-    }
-    return j;
-  }
-  if (mode == WeightMode::kE2M1) {
-    const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
-    // Thresholds with the comparison that sends ties to the even mantissa.
-    const float gt[4] = {0.25f, 1.25f, 2.5f, 5.0f};
-    const float ge[3] = {0.75f, 1.75f, 3.5f};
-    for (; j + 8 <= n; j += 8) {
-      const __m256 inv = step ? _mm256_loadu_ps(zero + j) : zero0;
-      const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + j), inv);
-      const __m256 a = _mm256_and_ps(v, abs_mask);
-      __m256i m = _mm256_setzero_si256();
-      for (float t : gt) {
-        m = _mm256_sub_epi32(m,
-                             _mm256_castps_si256(_mm256_cmp_ps(a, _mm256_set1_ps(t), _CMP_GT_OQ)));
-      }
-      for (float t : ge) {
-        m = _mm256_sub_epi32(m,
-                             _mm256_castps_si256(_mm256_cmp_ps(a, _mm256_set1_ps(t), _CMP_GE_OQ)));
-      }
-      const __m256i sign = _mm256_slli_epi32(_mm256_srli_epi32(_mm256_castps_si256(v), 31), 3);
-      StoreCodes(_mm256_or_si256(m, sign), true, out + j);
-    }
-    return j;
-  }
-  for (; j + 8 <= n; j += 8) {
-    const __m256 s = step ? _mm256_loadu_ps(scale + j) : scale0;
-    __m256 v = _mm256_div_ps(_mm256_loadu_ps(x + j), s);
-    if (asym) v = _mm256_add_ps(v, step ? _mm256_loadu_ps(zero + j) : zero0);
-    v = _mm256_min_ps(_mm256_max_ps(v, low), high);
-    v = _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    StoreCodes(_mm256_cvtps_epi32(v), asym, out + j);
-  }
-  return j;
-}
-#endif
-
-void Convert(ir::DType dtype, const uint8_t* src, int64_t n, float* dst) {
-  int64_t done = 0;
-#if NNCF_WC_X86
-  if (HasAvx2()) done = ConvertAvx2(dtype, src, n, dst);
-#endif
-  ConvertScalar(dtype, src, done, n, dst);
-}
-
-bool ColumnStats(const float* x, int64_t rows, int64_t cols, int64_t ld, float* mn, float* mx) {
-  bool finite = true;
-  int64_t done = 0;
-#if NNCF_WC_X86
-  if (HasAvx2()) done = ColumnStatsAvx2(x, rows, cols, ld, mn, mx, &finite);
-#endif
-  return ColumnStatsScalar(x, rows, cols, ld, done, mn, mx) && finite;
-}
-
-void QuantizeSpan(WeightMode mode, const float* x, int64_t n, const float* scale, const float* zero,
-                  int64_t step, uint8_t* out) {
-  int64_t done = 0;
-#if NNCF_WC_X86
-  if (HasAvx2()) done = QuantizeSpanAvx2(mode, x, n, scale, zero, step, out);
-#endif
-  QuantizeSpanScalar(mode, x, done, n, scale, zero, step, out);
-}
-
-// Contiguous min/max of one group (inner == 1): fold into eight lanes first.
-bool SpanStats(const float* x, int64_t n, float* mn, float* mx) {
-  float lane_mn[8], lane_mx[8];
-  std::fill(lane_mn, lane_mn + 8, std::numeric_limits<float>::infinity());
-  std::fill(lane_mx, lane_mx + 8, -std::numeric_limits<float>::infinity());
-  const int64_t rows = n / 8;
-  bool finite = ColumnStats(x, rows, 8, 8, lane_mn, lane_mx);
-  *mn = std::numeric_limits<float>::infinity();
-  *mx = -std::numeric_limits<float>::infinity();
-  for (int k = 0; k < 8; ++k) {
-    *mn = std::min(*mn, lane_mn[k]);
-    *mx = std::max(*mx, lane_mx[k]);
-  }
-  for (int64_t j = rows * 8; j < n; ++j) {
-    finite &= std::fabs(x[j]) <= FLT_MAX;
-    *mn = std::min(*mn, x[j]);
-    *mx = std::max(*mx, x[j]);
-  }
-  return finite;
 }
 
 Layout MakeLayout(const ir::Tensor& weight, int64_t axis, int64_t group_size) {
@@ -453,7 +147,7 @@ std::vector<float> DequantizeToFloat(const CompressedWeight& weight) {
 
 std::vector<float> WeightAsFloat(const ir::Tensor& weight) {
   std::vector<float> out(static_cast<size_t>(weight.NumElements()));
-  Convert(weight.dtype, weight.bytes(), static_cast<int64_t>(out.size()), out.data());
+  kernels::Convert(weight.dtype, weight.bytes(), static_cast<int64_t>(out.size()), out.data());
   return out;
 }
 
@@ -473,6 +167,8 @@ CompressedWeight Describe(const ir::Tensor& weight, WeightMode mode, int64_t axi
 
 // Elements per tile aimed at: long contiguous runs for the prefetcher, float copy within L2.
 constexpr int64_t kTileElements = 1 << 18;
+// Source bytes per tile of the strided layout: re-read from L2 by the quantizing pass.
+constexpr int64_t kTileBytes = int64_t{1} << 20;
 
 // Per-thread working memory, reused across tiles and calls (never zeroed: always written first).
 float* ScratchBuffer(int64_t count) {
@@ -556,24 +252,25 @@ CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64
       const int64_t end = std::min(total_groups, (tile + 1) * per_tile);
       for (int64_t group = tile * per_tile; group < end; ++group) {
         const int64_t base = group * group_size;
-        const float* x = reinterpret_cast<const float*>(src) + base;
-        if (!is_float) {
-          Convert(weight.dtype, src + base * element_bytes, group_size, scratch);
-          x = scratch;
-        }
         float mn, mx, scale, zero;
-        if (!SpanStats(x, group_size, &mn, &mx)) finite = false;
-        GroupParams(mode, mn, mx, &scale, &zero);
-        QuantizeSpan(mode, x, group_size, &scale, &zero, 0, result.codes.data() + base);
+        if (!kernels::ConvertSpanStats(weight.dtype, src + base * element_bytes, group_size,
+                                       scratch, &mn, &mx)) {
+          finite = false;
+        }
+        const float* x = is_float ? reinterpret_cast<const float*>(src) + base : scratch;
+        kernels::GroupParams(mode, mn, mx, &scale, &zero);
+        kernels::QuantizeSpan(mode, x, group_size, &scale, &zero, 0, result.codes.data() + base);
         result.scales[group] = scale;
         if (IsAsymmetric(mode)) result.zero_points[group] = static_cast<uint8_t>(zero);
       }
     });
   } else {
     // A tile is one group of rows times a block of at least 512 columns (output channels), so
-    // every row segment read is a long contiguous run. When the float copy of a whole tile would
-    // not fit in L2 (large groups, e.g. per channel), the tile is streamed row by row twice.
-    int64_t block = std::max<int64_t>(512, (kTileElements / group_size) / 8 * 8);
+    // every row segment read is a long contiguous run. One pass folds the rows into the column
+    // min/max, a second converts them again (from L2) and quantizes: cheaper than storing and
+    // reloading a float copy.
+    const int64_t tile_elements = kTileBytes / static_cast<int64_t>(element_bytes);
+    int64_t block = std::max<int64_t>(512, (tile_elements / group_size) / 16 * 16);
     block = std::min(block, layout.inner);
     const int64_t blocks = (layout.inner + block - 1) / block;
     const int64_t tiles = layout.outer * layout.groups * blocks;
@@ -584,43 +281,30 @@ CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64
       const int64_t cols = std::min(block, layout.inner - c0);
       const int64_t o = og / layout.groups, g = og % layout.groups;
       const int64_t base = (o * layout.channels + g * group_size) * layout.inner + c0;
-      const bool whole = !is_float && group_size * cols <= kTileElements;
-      const int64_t copy = is_float ? 0 : (whole ? group_size * cols : cols);
-      float* scratch = ScratchBuffer(copy + 4 * cols);
-      float* mn = scratch + copy;
+      float* mn = ScratchBuffer(4 * cols);
       float* mx = mn + cols;
       float* scale = mx + cols;
       float* zero = scale + cols;
       std::fill(mn, mn + cols, std::numeric_limits<float>::infinity());
       std::fill(mx, mx + cols, -std::numeric_limits<float>::infinity());
-      // Row r of the tile as float32: in place, from the whole-tile copy, or converted now.
-      auto row = [&](int64_t r, bool convert) -> const float* {
-        if (is_float) return reinterpret_cast<const float*>(src) + base + r * layout.inner;
-        float* dst = whole ? scratch + r * cols : scratch;
-        if (convert) {
-          Convert(weight.dtype, src + (base + r * layout.inner) * element_bytes, cols, dst);
-        }
-        return dst;
-      };
-      if (is_float) {
-        if (!ColumnStats(row(0, false), group_size, cols, layout.inner, mn, mx)) finite = false;
-      } else if (whole) {
-        for (int64_t r = 0; r < group_size; ++r) row(r, true);
-        if (!ColumnStats(scratch, group_size, cols, cols, mn, mx)) finite = false;
-      } else {
-        for (int64_t r = 0; r < group_size; ++r) {
-          if (!ColumnStats(row(r, true), 1, cols, cols, mn, mx)) finite = false;
+      auto row_bytes = [&](int64_t r) { return src + (base + r * layout.inner) * element_bytes; };
+      for (int64_t r = 0; r < group_size; ++r) {
+        if (!kernels::RowStats(weight.dtype, row_bytes(r), cols, mn, mx)) {
+          finite = false;
         }
       }
+      if (!kernels::AllFinite(mn, mx, cols)) finite = false;
+      kernels::GroupParamsSpan(mode, mn, mx, cols, scale, zero);
       const int64_t param = og * layout.inner + c0;
-      for (int64_t j = 0; j < cols; ++j) {
-        GroupParams(mode, mn[j], mx[j], &scale[j], &zero[j]);
-        result.scales[param + j] = scale[j];
-        if (IsAsymmetric(mode)) result.zero_points[param + j] = static_cast<uint8_t>(zero[j]);
+      std::copy(scale, scale + cols, result.scales.data() + param);
+      if (IsAsymmetric(mode)) {
+        for (int64_t j = 0; j < cols; ++j) {
+          result.zero_points[param + j] = static_cast<uint8_t>(zero[j]);
+        }
       }
       for (int64_t r = 0; r < group_size; ++r) {
-        QuantizeSpan(mode, row(r, !whole), cols, scale, zero, 1,
-                     result.codes.data() + base + r * layout.inner);
+        kernels::QuantizeRow(mode, weight.dtype, row_bytes(r), cols, scale, zero, 1,
+                             result.codes.data() + base + r * layout.inner);
       }
     });
   }
@@ -633,7 +317,7 @@ CompressedWeight QuantizeWeight(const ir::Tensor& weight, WeightMode mode, int64
 
 GroupQuantization ComputeGroupQuantization(WeightMode mode, float min_value, float max_value) {
   float scale = 1, zero = 0;
-  GroupParams(mode, min_value, max_value, &scale, &zero);
+  kernels::GroupParams(mode, min_value, max_value, &scale, &zero);
   GroupQuantization result;
   result.scale = scale;
   if (IsAsymmetric(mode)) result.zero_point = static_cast<uint8_t>(zero);
@@ -646,9 +330,9 @@ uint8_t QuantizeScalar(WeightMode mode, float x, float scale, uint8_t zero_point
                                                  : 0.0f;
   if (mode == WeightMode::kE2M1) {
     // A scale that is not a power of two (fitted by an algorithm) needs the true division.
-    return QuantizeOne(WeightMode::kE2M1, x / scale, 1.0f, 1.0f, 0.0f, 0.0f);
+    return kernels::QuantizeOne(WeightMode::kE2M1, x / scale, 1.0f, 1.0f);
   }
-  return QuantizeOne(mode, x, scale, zero, LevelLow(mode), LevelHigh(mode));
+  return kernels::QuantizeOne(mode, x, scale, zero);
 }
 
 float CodeLevel(WeightMode mode, uint8_t code, uint8_t zero_point) {

@@ -35,6 +35,10 @@ size_t BufferRecycler::cached_bytes() const {
   return cached_bytes_;
 }
 
+std::shared_ptr<BufferRecycler> CurrentBufferRecycler() {
+  return current_recycler;
+}
+
 ScopedBufferRecycling::ScopedBufferRecycling(std::shared_ptr<BufferRecycler> recycler)
     : previous_(std::move(current_recycler)) {
   current_recycler = std::move(recycler);

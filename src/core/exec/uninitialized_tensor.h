@@ -37,6 +37,9 @@ class BufferRecycler {
   size_t max_cached_bytes_;
 };
 
+// The recycler NewTensorUninitialized and RecyclingAllocator use on this thread (may be null).
+std::shared_ptr<BufferRecycler> CurrentBufferRecycler();
+
 // While alive, NewTensorUninitialized on this thread draws on and returns to `recycler`.
 class ScopedBufferRecycling {
  public:

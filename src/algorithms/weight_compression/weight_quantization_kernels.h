@@ -1,0 +1,57 @@
+// The inner loops of data-free weight quantization: float conversion with running column min/max,
+// group parameters, and codes. Each has a scalar reference and AVX2 and AVX-512 versions that
+// perform the same IEEE operations (true float32 division, round half to even), so every
+// instruction set gives the same bytes; the best one the CPU has is picked at run time.
+#pragma once
+
+#include <cstdint>
+
+#include "algorithms/weight_compression/compressed_weight.h"
+#include "core/ir/dtype.h"
+
+namespace nncf::algorithms::wc::kernels {
+
+enum class Isa { kScalar, kAvx2, kAvx512 };
+
+// The instruction set in use: the best the CPU supports unless narrowed by SetMaxIsa.
+Isa ActiveIsa();
+// Caps the instruction set (tests compare every level on the same data); returns the old cap.
+Isa SetMaxIsa(Isa isa);
+const char* IsaName(Isa isa);
+
+// Folds n elements of `dtype` (float, float16, bfloat16, double) at src, as float32, into the
+// running column minimum and maximum mn[j], mx[j]. Returns false if an element is NaN (an
+// infinity shows up in mn or mx and is checked by the caller via AllFinite).
+bool RowStats(ir::DType dtype, const uint8_t* src, int64_t n, float* mn, float* mx);
+
+// Min and max of n contiguous elements, converted to float32 into dst as above. Returns false
+// if an element is NaN or infinite.
+bool ConvertSpanStats(ir::DType dtype, const uint8_t* src, int64_t n, float* dst, float* mn,
+                      float* mx);
+
+// Converts n elements of `dtype` to float32.
+void Convert(ir::DType dtype, const uint8_t* src, int64_t n, float* dst);
+
+// True when no mn[j] or mx[j] is infinite.
+bool AllFinite(const float* mn, const float* mx, int64_t n);
+
+// NNCF's scale (and zero point as an integer-valued float; for E2M1 the exact reciprocal of the
+// power-of-two scale) of one group from its min and max.
+void GroupParams(WeightMode mode, float min_value, float max_value, float* scale, float* zero);
+// GroupParams for n groups side by side.
+void GroupParamsSpan(WeightMode mode, const float* mn, const float* mx, int64_t n, float* scale,
+                     float* zero);
+
+// Codes of x[0..n): x[j] with scale[j * step] and zero[j * step] (step 0: one group, 1: one
+// group per column).
+void QuantizeSpan(WeightMode mode, const float* x, int64_t n, const float* scale, const float* zero,
+                  int64_t step, uint8_t* out);
+
+// QuantizeSpan of n elements of `dtype` at src, converted to float32 on the way.
+void QuantizeRow(WeightMode mode, ir::DType dtype, const uint8_t* src, int64_t n,
+                 const float* scale, const float* zero, int64_t step, uint8_t* out);
+
+// One element (the reference semantics of QuantizeSpan).
+uint8_t QuantizeOne(WeightMode mode, float x, float scale, float zero);
+
+}  // namespace nncf::algorithms::wc::kernels
