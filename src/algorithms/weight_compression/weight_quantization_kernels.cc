@@ -86,22 +86,23 @@ float LoadScalar(ir::DType dtype, const uint8_t* src, int64_t j) {
   }
 }
 
-bool RowStatsScalar(ir::DType dtype, const uint8_t* src, int64_t begin, int64_t n, float* mn,
+void RowStatsScalar(ir::DType dtype, const uint8_t* src, int64_t begin, int64_t n, float* mn,
                     float* mx) {
-  bool has_nan = false;
   for (int64_t j = begin; j < n; ++j) {
     const float v = LoadScalar(dtype, src, j);
-    has_nan |= std::isnan(v);
     mn[j] = std::min(mn[j], v);
     mx[j] = std::max(mx[j], v);
   }
-  return !has_nan;
 }
 
-void QuantizeSpanScalar(WeightMode mode, const float* x, int64_t begin, int64_t n,
+bool QuantizeSpanScalar(WeightMode mode, const float* x, int64_t begin, int64_t n,
                         const float* scale, const float* zero, int64_t step, uint8_t* out) {
-  for (int64_t j = begin; j < n; ++j)
+  bool has_nan = false;
+  for (int64_t j = begin; j < n; ++j) {
+    has_nan |= std::isnan(x[j]);
     out[j] = QuantizeOne(mode, x[j], scale[j * step], zero[j * step]);
+  }
+  return !has_nan;
 }
 
 #if NNCF_WC_X86
@@ -125,17 +126,13 @@ bool VectorLoadable(ir::DType dtype) {
 }
 
 __attribute__((target("avx2,f16c"))) int64_t RowStatsAvx2(ir::DType dtype, const uint8_t* src,
-                                                          int64_t n, float* mn, float* mx,
-                                                          bool* has_nan) {
-  __m256 nan = _mm256_setzero_ps();
+                                                          int64_t n, float* mn, float* mx) {
   int64_t j = 0;
   for (; j + 8 <= n; j += 8) {
     const __m256 v = Load8(dtype, src, j);
-    nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
     _mm256_storeu_ps(mn + j, _mm256_min_ps(_mm256_loadu_ps(mn + j), v));
     _mm256_storeu_ps(mx + j, _mm256_max_ps(_mm256_loadu_ps(mx + j), v));
   }
-  if (_mm256_movemask_ps(nan) != 0) *has_nan = true;
   return j;
 }
 
@@ -179,10 +176,19 @@ __attribute__((target("avx2"))) inline void StoreCodes8(__m256i q, bool is_unsig
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out), p8);
 }
 
+__attribute__((target("avx2"))) inline __m256 LoadFlagNan8(const float* p, __m256* nan) {
+  const __m256 v = _mm256_loadu_ps(p);
+  *nan = _mm256_or_ps(*nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+  return v;
+}
+
 __attribute__((target("avx2"))) int64_t QuantizeSpanAvx2(WeightMode mode, const float* x, int64_t n,
                                                          const float* scale, const float* zero,
-                                                         int64_t step, uint8_t* out) {
+                                                         int64_t step, uint8_t* out,
+                                                         bool* has_nan) {
   int64_t j = 0;
+  // NaN inputs are flagged here, where the divider leaves the other ports idle.
+  __m256 nan = _mm256_setzero_ps();
   const bool asym = IsAsymmetric(mode);
   const __m256 low = _mm256_set1_ps(LevelLow(mode)), high = _mm256_set1_ps(LevelHigh(mode));
   const __m256 scale0 = _mm256_set1_ps(scale[0]);
@@ -192,13 +198,14 @@ __attribute__((target("avx2"))) int64_t QuantizeSpanAvx2(WeightMode mode, const 
     for (int k = 0; k < 15; ++k) mid[k] = _mm256_set1_ps(Nf4Midpoints()[k]);
     for (; j + 8 <= n; j += 8) {
       const __m256 s = step ? _mm256_loadu_ps(scale + j) : scale0;
-      const __m256 v = _mm256_div_ps(_mm256_loadu_ps(x + j), s);
+      const __m256 v = _mm256_div_ps(LoadFlagNan8(x + j, &nan), s);
       __m256i index = _mm256_setzero_si256();
       for (int k = 0; k < 15; ++k) {
         index = _mm256_sub_epi32(index, _mm256_castps_si256(_mm256_cmp_ps(mid[k], v, _CMP_LT_OQ)));
       }
       StoreCodes8(index, true, out + j);
     }
+    if (_mm256_movemask_ps(nan) != 0) *has_nan = true;
     return j;
   }
   if (mode == WeightMode::kE2M1) {
@@ -208,7 +215,7 @@ __attribute__((target("avx2"))) int64_t QuantizeSpanAvx2(WeightMode mode, const 
     const float ge[3] = {0.75f, 1.75f, 3.5f};
     for (; j + 8 <= n; j += 8) {
       const __m256 inv = step ? _mm256_loadu_ps(zero + j) : zero0;
-      const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + j), inv);
+      const __m256 v = _mm256_mul_ps(LoadFlagNan8(x + j, &nan), inv);
       const __m256 a = _mm256_and_ps(v, abs_mask);
       __m256i m = _mm256_setzero_si256();
       for (float t : gt) {
@@ -222,16 +229,18 @@ __attribute__((target("avx2"))) int64_t QuantizeSpanAvx2(WeightMode mode, const 
       const __m256i sign = _mm256_slli_epi32(_mm256_srli_epi32(_mm256_castps_si256(v), 31), 3);
       StoreCodes8(_mm256_or_si256(m, sign), true, out + j);
     }
+    if (_mm256_movemask_ps(nan) != 0) *has_nan = true;
     return j;
   }
   for (; j + 8 <= n; j += 8) {
     const __m256 s = step ? _mm256_loadu_ps(scale + j) : scale0;
-    __m256 v = _mm256_div_ps(_mm256_loadu_ps(x + j), s);
+    __m256 v = _mm256_div_ps(LoadFlagNan8(x + j, &nan), s);
     if (asym) v = _mm256_add_ps(v, step ? _mm256_loadu_ps(zero + j) : zero0);
     v = _mm256_min_ps(_mm256_max_ps(v, low), high);
     v = _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     StoreCodes8(_mm256_cvtps_epi32(v), asym, out + j);
   }
+  if (_mm256_movemask_ps(nan) != 0) *has_nan = true;
   return j;
 }
 
@@ -250,18 +259,52 @@ __attribute__((target("avx512f,f16c"))) inline __m512 Load16(ir::DType dtype, co
 }
 
 template <ir::DType kDType>
-__attribute__((target("avx512f,f16c"))) int64_t RowStatsAvx512(const uint8_t* src, int64_t n,
-                                                               float* mn, float* mx,
-                                                               bool* has_nan) {
-  __mmask16 nan = 0;
+__attribute__((target("avx512f,f16c"))) inline __m512 LoadFlagNan16(const uint8_t* src, int64_t j,
+                                                                    __mmask16* nan) {
+  const __m512 v = Load16(kDType, src, j);
+  *nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+  return v;
+}
+
+// Column min/max of a rows x cols block with row stride ld (elements): strips of 128 columns
+// keep their 16 accumulators in registers while the rows stream past, so nothing but the source
+// is loaded and nothing is stored until the strip ends.
+template <ir::DType kDType>
+__attribute__((target("avx512f,f16c"))) int64_t ColumnStatsAvx512(const uint8_t* src, int64_t rows,
+                                                                  int64_t cols, int64_t ld,
+                                                                  float* mn, float* mx) {
+  constexpr int64_t kBytes = kDType == ir::DType::kFloat ? 4 : 2;
+  constexpr int kStrip = 8;
   int64_t j = 0;
-  for (; j + 16 <= n; j += 16) {
-    const __m512 v = Load16(kDType, src, j);
-    nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-    _mm512_storeu_ps(mn + j, _mm512_min_ps(_mm512_loadu_ps(mn + j), v));
-    _mm512_storeu_ps(mx + j, _mm512_max_ps(_mm512_loadu_ps(mx + j), v));
+  for (; j + 16 * kStrip <= cols; j += 16 * kStrip) {
+    __m512 lo[kStrip], hi[kStrip];
+    for (int k = 0; k < kStrip; ++k) {
+      lo[k] = _mm512_loadu_ps(mn + j + 16 * k);
+      hi[k] = _mm512_loadu_ps(mx + j + 16 * k);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const uint8_t* row = src + (r * ld + j) * kBytes;
+      for (int k = 0; k < kStrip; ++k) {
+        const __m512 v = Load16(kDType, row, 16 * k);
+        lo[k] = _mm512_min_ps(lo[k], v);
+        hi[k] = _mm512_max_ps(hi[k], v);
+      }
+    }
+    for (int k = 0; k < kStrip; ++k) {
+      _mm512_storeu_ps(mn + j + 16 * k, lo[k]);
+      _mm512_storeu_ps(mx + j + 16 * k, hi[k]);
+    }
   }
-  if (nan != 0) *has_nan = true;
+  for (; j + 16 <= cols; j += 16) {
+    __m512 lo = _mm512_loadu_ps(mn + j), hi = _mm512_loadu_ps(mx + j);
+    for (int64_t r = 0; r < rows; ++r) {
+      const __m512 v = Load16(kDType, src + (r * ld + j) * kBytes, 0);
+      lo = _mm512_min_ps(lo, v);
+      hi = _mm512_max_ps(hi, v);
+    }
+    _mm512_storeu_ps(mn + j, lo);
+    _mm512_storeu_ps(mx + j, hi);
+  }
   return j;
 }
 
@@ -344,8 +387,10 @@ __attribute__((target("avx512f,f16c"))) int64_t QuantizeRowAvx512(WeightMode mod
                                                                   const uint8_t* src, int64_t n,
                                                                   const float* scale,
                                                                   const float* zero, int64_t step,
-                                                                  uint8_t* out) {
+                                                                  uint8_t* out, bool* has_nan) {
   int64_t j = 0;
+  // NaN inputs are flagged here, where the divider leaves the other ports idle.
+  __mmask16 nan = 0;
   const __m512 scale0 = _mm512_set1_ps(scale[0]);
   const __m512 zero0 = _mm512_set1_ps(zero[0]);
   const __m512i one = _mm512_set1_epi32(1);
@@ -354,13 +399,14 @@ __attribute__((target("avx512f,f16c"))) int64_t QuantizeRowAvx512(WeightMode mod
     for (int k = 0; k < 15; ++k) mid[k] = _mm512_set1_ps(Nf4Midpoints()[k]);
     for (; j + 16 <= n; j += 16) {
       const __m512 s = step ? _mm512_loadu_ps(scale + j) : scale0;
-      const __m512 v = _mm512_div_ps(Load16(kDType, src, j), s);
+      const __m512 v = _mm512_div_ps(LoadFlagNan16<kDType>(src, j, &nan), s);
       __m512i index = _mm512_setzero_si512();
       for (int k = 0; k < 15; ++k) {
         index = _mm512_mask_add_epi32(index, _mm512_cmp_ps_mask(mid[k], v, _CMP_LT_OQ), index, one);
       }
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), _mm512_cvtepi32_epi8(index));
     }
+    if (nan != 0) *has_nan = true;
     return j;
   }
   if (mode == WeightMode::kE2M1) {
@@ -369,7 +415,7 @@ __attribute__((target("avx512f,f16c"))) int64_t QuantizeRowAvx512(WeightMode mod
     const float ge[3] = {0.75f, 1.75f, 3.5f};
     for (; j + 16 <= n; j += 16) {
       const __m512 inv = step ? _mm512_loadu_ps(zero + j) : zero0;
-      const __m512 v = _mm512_mul_ps(Load16(kDType, src, j), inv);
+      const __m512 v = _mm512_mul_ps(LoadFlagNan16<kDType>(src, j, &nan), inv);
       const __m512 a = _mm512_abs_ps(v);
       __m512i m = _mm512_setzero_si512();
       for (float t : gt) {
@@ -382,13 +428,14 @@ __attribute__((target("avx512f,f16c"))) int64_t QuantizeRowAvx512(WeightMode mod
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j),
                        _mm512_cvtepi32_epi8(_mm512_or_si512(m, sign)));
     }
+    if (nan != 0) *has_nan = true;
     return j;
   }
   const bool asym = IsAsymmetric(mode);
   const __m512 low = _mm512_set1_ps(LevelLow(mode)), high = _mm512_set1_ps(LevelHigh(mode));
   for (; j + 16 <= n; j += 16) {
     const __m512 s = step ? _mm512_loadu_ps(scale + j) : scale0;
-    __m512 v = _mm512_div_ps(Load16(kDType, src, j), s);
+    __m512 v = _mm512_div_ps(LoadFlagNan16<kDType>(src, j, &nan), s);
     if (asym) v = _mm512_add_ps(v, step ? _mm512_loadu_ps(zero + j) : zero0);
     v = _mm512_min_ps(_mm512_max_ps(v, low), high);
     // Clamping first keeps the conversion in range; the bounds are integers, so it commutes
@@ -397,32 +444,34 @@ __attribute__((target("avx512f,f16c"))) int64_t QuantizeRowAvx512(WeightMode mod
     const __m128i bytes = asym ? _mm512_cvtusepi32_epi8(q) : _mm512_cvtsepi32_epi8(q);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), bytes);
   }
+  if (nan != 0) *has_nan = true;
   return j;
 }
 
 int64_t QuantizeRowAvx512Any(WeightMode mode, ir::DType dtype, const uint8_t* src, int64_t n,
-                             const float* scale, const float* zero, int64_t step, uint8_t* out) {
+                             const float* scale, const float* zero, int64_t step, uint8_t* out,
+                             bool* has_nan) {
   switch (dtype) {
     case ir::DType::kFloat16:
-      return QuantizeRowAvx512<ir::DType::kFloat16>(mode, src, n, scale, zero, step, out);
+      return QuantizeRowAvx512<ir::DType::kFloat16>(mode, src, n, scale, zero, step, out, has_nan);
     case ir::DType::kBFloat16:
-      return QuantizeRowAvx512<ir::DType::kBFloat16>(mode, src, n, scale, zero, step, out);
+      return QuantizeRowAvx512<ir::DType::kBFloat16>(mode, src, n, scale, zero, step, out, has_nan);
     case ir::DType::kFloat:
-      return QuantizeRowAvx512<ir::DType::kFloat>(mode, src, n, scale, zero, step, out);
+      return QuantizeRowAvx512<ir::DType::kFloat>(mode, src, n, scale, zero, step, out, has_nan);
     default:
       return 0;
   }
 }
 
-int64_t RowStatsAvx512Any(ir::DType dtype, const uint8_t* src, int64_t n, float* mn, float* mx,
-                          bool* has_nan) {
+int64_t ColumnStatsAvx512Any(ir::DType dtype, const uint8_t* src, int64_t rows, int64_t cols,
+                             int64_t ld, float* mn, float* mx) {
   switch (dtype) {
     case ir::DType::kFloat16:
-      return RowStatsAvx512<ir::DType::kFloat16>(src, n, mn, mx, has_nan);
+      return ColumnStatsAvx512<ir::DType::kFloat16>(src, rows, cols, ld, mn, mx);
     case ir::DType::kBFloat16:
-      return RowStatsAvx512<ir::DType::kBFloat16>(src, n, mn, mx, has_nan);
+      return ColumnStatsAvx512<ir::DType::kBFloat16>(src, rows, cols, ld, mn, mx);
     case ir::DType::kFloat:
-      return RowStatsAvx512<ir::DType::kFloat>(src, n, mn, mx, has_nan);
+      return ColumnStatsAvx512<ir::DType::kFloat>(src, rows, cols, ld, mn, mx);
     default:
       return 0;
   }
@@ -467,19 +516,25 @@ const char* IsaName(Isa isa) {
   return "scalar";
 }
 
-bool RowStats(ir::DType dtype, const uint8_t* src, int64_t n, float* mn, float* mx) {
-  bool has_nan = false;
+void ColumnStats(ir::DType dtype, const uint8_t* src, int64_t rows, int64_t cols, int64_t ld,
+                 float* mn, float* mx) {
   int64_t done = 0;
 #if NNCF_WC_X86
-  if (VectorLoadable(dtype)) {
-    if (Use(Isa::kAvx512)) {
-      done = RowStatsAvx512Any(dtype, src, n, mn, mx, &has_nan);
-    } else if (Use(Isa::kAvx2)) {
-      done = RowStatsAvx2(dtype, src, n, mn, mx, &has_nan);
-    }
+  if (VectorLoadable(dtype) && Use(Isa::kAvx512)) {
+    done = ColumnStatsAvx512Any(dtype, src, rows, cols, ld, mn, mx);
   }
 #endif
-  return RowStatsScalar(dtype, src, done, n, mn, mx) && !has_nan;
+  const size_t element_bytes = ir::DTypeBits(dtype) / 8;
+  for (int64_t r = 0; r < rows && done < cols; ++r) {
+    const uint8_t* row = src + r * ld * element_bytes;
+    int64_t j = done;
+#if NNCF_WC_X86
+    if (VectorLoadable(dtype) && Use(Isa::kAvx2) && !Use(Isa::kAvx512)) {
+      j = RowStatsAvx2(dtype, row, cols, mn, mx);
+    }
+#endif
+    RowStatsScalar(dtype, row, j, cols, mn, mx);
+  }
 }
 
 bool ConvertSpanStats(ir::DType dtype, const uint8_t* src, int64_t n, float* dst, float* mn,
@@ -564,6 +619,10 @@ void GroupParamsSpan(WeightMode mode, const float* mn, const float* mx, int64_t 
   for (int64_t j = done; j < n; ++j) GroupParams(mode, mn[j], mx[j], &scale[j], &zero[j]);
 }
 
+void PrefetchToL2(const uint8_t* p, int64_t bytes) {
+  for (int64_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(p + offset, 0, 2);
+}
+
 uint8_t QuantizeOne(WeightMode mode, float x, float scale, float zero) {
   switch (mode) {
     case WeightMode::kNf4: {
@@ -592,39 +651,44 @@ uint8_t QuantizeOne(WeightMode mode, float x, float scale, float zero) {
   }
 }
 
-void QuantizeSpan(WeightMode mode, const float* x, int64_t n, const float* scale, const float* zero,
+bool QuantizeSpan(WeightMode mode, const float* x, int64_t n, const float* scale, const float* zero,
                   int64_t step, uint8_t* out) {
+  bool has_nan = false;
   int64_t done = 0;
 #if NNCF_WC_X86
   if (Use(Isa::kAvx512)) {
     done = QuantizeRowAvx512<ir::DType::kFloat>(mode, reinterpret_cast<const uint8_t*>(x), n, scale,
-                                                zero, step, out);
+                                                zero, step, out, &has_nan);
   } else if (Use(Isa::kAvx2)) {
-    done = QuantizeSpanAvx2(mode, x, n, scale, zero, step, out);
+    done = QuantizeSpanAvx2(mode, x, n, scale, zero, step, out, &has_nan);
   }
 #endif
-  QuantizeSpanScalar(mode, x, done, n, scale, zero, step, out);
+  return QuantizeSpanScalar(mode, x, done, n, scale, zero, step, out) && !has_nan;
 }
 
-void QuantizeRow(WeightMode mode, ir::DType dtype, const uint8_t* src, int64_t n,
+bool QuantizeRow(WeightMode mode, ir::DType dtype, const uint8_t* src, int64_t n,
                  const float* scale, const float* zero, int64_t step, uint8_t* out) {
   if (dtype == ir::DType::kFloat) {
-    QuantizeSpan(mode, reinterpret_cast<const float*>(src), n, scale, zero, step, out);
-    return;
+    return QuantizeSpan(mode, reinterpret_cast<const float*>(src), n, scale, zero, step, out);
   }
+  bool has_nan = false;
   int64_t done = 0;
 #if NNCF_WC_X86
-  if (Use(Isa::kAvx512)) done = QuantizeRowAvx512Any(mode, dtype, src, n, scale, zero, step, out);
+  if (Use(Isa::kAvx512)) {
+    done = QuantizeRowAvx512Any(mode, dtype, src, n, scale, zero, step, out, &has_nan);
+  }
 #endif
   // Otherwise through a float chunk that stays in L1.
   constexpr int64_t kChunk = 256;
   float chunk[kChunk];
   const size_t element_bytes = ir::DTypeBits(dtype) / 8;
+  bool ok = !has_nan;
   for (int64_t j = done; j < n; j += kChunk) {
     const int64_t m = std::min(kChunk, n - j);
     Convert(dtype, src + j * element_bytes, m, chunk);
-    QuantizeSpan(mode, chunk, m, scale + j * step, zero + j * step, step, out + j);
+    ok &= QuantizeSpan(mode, chunk, m, scale + j * step, zero + j * step, step, out + j);
   }
+  return ok;
 }
 
 }  // namespace nncf::algorithms::wc::kernels

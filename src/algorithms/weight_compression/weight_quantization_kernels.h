@@ -19,10 +19,11 @@ Isa ActiveIsa();
 Isa SetMaxIsa(Isa isa);
 const char* IsaName(Isa isa);
 
-// Folds n elements of `dtype` (float, float16, bfloat16, double) at src, as float32, into the
-// running column minimum and maximum mn[j], mx[j]. Returns false if an element is NaN (an
-// infinity shows up in mn or mx and is checked by the caller via AllFinite).
-bool RowStats(ir::DType dtype, const uint8_t* src, int64_t n, float* mn, float* mx);
+// Folds a rows x cols block of `dtype` (float, float16, bfloat16, double) at src, row stride ld
+// elements, as float32 into the running column minimum and maximum mn[j], mx[j]. An infinity
+// shows up in mn or mx (AllFinite checks); NaN is left to QuantizeRow to report.
+void ColumnStats(ir::DType dtype, const uint8_t* src, int64_t rows, int64_t cols, int64_t ld,
+                 float* mn, float* mx);
 
 // Min and max of n contiguous elements, converted to float32 into dst as above. Returns false
 // if an element is NaN or infinite.
@@ -43,13 +44,16 @@ void GroupParamsSpan(WeightMode mode, const float* mn, const float* mx, int64_t 
                      float* zero);
 
 // Codes of x[0..n): x[j] with scale[j * step] and zero[j * step] (step 0: one group, 1: one
-// group per column).
-void QuantizeSpan(WeightMode mode, const float* x, int64_t n, const float* scale, const float* zero,
+// group per column). Returns false if an x[j] is NaN.
+bool QuantizeSpan(WeightMode mode, const float* x, int64_t n, const float* scale, const float* zero,
                   int64_t step, uint8_t* out);
 
 // QuantizeSpan of n elements of `dtype` at src, converted to float32 on the way.
-void QuantizeRow(WeightMode mode, ir::DType dtype, const uint8_t* src, int64_t n,
+bool QuantizeRow(WeightMode mode, ir::DType dtype, const uint8_t* src, int64_t n,
                  const float* scale, const float* zero, int64_t step, uint8_t* out);
+
+// Asks for the cache lines of [p, p + bytes) to be brought into L2 ahead of use.
+void PrefetchToL2(const uint8_t* p, int64_t bytes);
 
 // One element (the reference semantics of QuantizeSpan).
 uint8_t QuantizeOne(WeightMode mode, float x, float scale, float zero);
