@@ -14,8 +14,11 @@
 #include "algorithms/quantization/bias_tensor.h"
 #include "algorithms/quantization/biased_layer.h"
 #include "algorithms/quantization/channel_means.h"
+#include "algorithms/quantization/conv_output_means.h"
 #include "core/common/error.h"
 #include "core/exec/executor.h"
+#include "core/exec/kernel.h"
+#include "core/exec/kernel_registry.h"
 
 namespace nncf::algorithms::quantization {
 
@@ -112,10 +115,13 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
       std::optional<Job> job = Prepare(entry, quantized, collector);
       if (job) jobs.push_back(std::move(*job));
     }
-    // Every layer alone, float and quantized: one executor per model whose cut feeds all the
-    // layers' inputs at once (compiling one cut per layer costs more than running them).
-    RunJobs(view, &jobs, /*float_side=*/false, num_threads);
-    RunJobs(float_model_, &jobs, /*float_side=*/true, num_threads);
+    // Float32 convolutions in closed form (conv_output_means.h); every other layer alone, float
+    // and quantized: one executor per model whose cut feeds all the layers' inputs at once
+    // (compiling one cut per layer costs more than running them).
+    std::vector<Job*> executed = SolveConvolutions(quantized, &jobs, num_threads);
+    for (Job* job : executed) MakeBlobs(job);
+    RunJobs(view, executed, /*float_side=*/false, num_threads);
+    RunJobs(float_model_, executed, /*float_side=*/true, num_threads);
     std::vector<std::pair<BiasAttr, BiasValue>> updates;
     for (Job& job : jobs) {
       std::optional<BiasShift> shift = Finish(job, &updates);
@@ -137,7 +143,10 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     const Entry* entry = nullptr;
     BiasValue bias;
     std::string quantized_input, quantized_output;  // in the quantized model
-    ir::Tensor quantized_blob, float_blob;
+    std::vector<int64_t> input_shape;
+    std::vector<float> input_means;
+    ir::DType blob_dtype = ir::DType::kFloat;
+    ir::Tensor quantized_blob, float_blob;  // executed layers only
     std::vector<float> quantized_means, float_means;
   };
 
@@ -164,11 +173,125 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
     // in. The float cut is the same layer in the float model.
     job.quantized_input = node->inputs[static_cast<size_t>(layer.activation_port)];
     job.quantized_output = node->outputs[0];
-    const ir::DType dtype = DeclaredDType(quantized, job.quantized_input, entry.activation_dtype);
-    job.quantized_blob =
-        ChannelBlob(job.quantized_input, dtype, shape, layer.input_channel_axis, means);
-    job.float_blob = ChannelBlob(layer.activation, dtype, shape, layer.input_channel_axis, means);
+    job.blob_dtype = DeclaredDType(quantized, job.quantized_input, entry.activation_dtype);
+    job.input_shape = shape;
+    job.input_means = means;
     return job;
+  }
+
+  static void MakeBlobs(Job* job) {
+    const BiasedLayer& layer = job->entry->layer;
+    job->quantized_blob = ChannelBlob(job->quantized_input, job->blob_dtype, job->input_shape,
+                                      layer.input_channel_axis, job->input_means);
+    job->float_blob = ChannelBlob(layer.activation, job->blob_dtype, job->input_shape,
+                                  layer.input_channel_axis, job->input_means);
+  }
+
+  // A float32 initializer of `graph` named `name`, or null.
+  static const ir::Tensor* FloatInitializer(const ir::Graph& graph, const std::string& name) {
+    const ir::Tensor* tensor = graph.FindInitializer(name);
+    return tensor != nullptr && tensor->dtype == ir::DType::kFloat && tensor->data != nullptr
+               ? tensor
+               : nullptr;
+  }
+
+  // Fills the output means of the float32 convolutions in closed form and returns the jobs left
+  // for the executors. A convolution qualifies when its activation is float32, its float weight
+  // and both biases are float32 initializers and its quantized weight is a DequantizeLinear of
+  // initializers.
+  std::vector<Job*> SolveConvolutions(const ir::Model& quantized, std::vector<Job>* jobs,
+                                      int num_threads) const {
+    struct Conv {
+      Job* job;
+      const ir::Node* float_node;
+      const ir::Node* quantized_node;
+    };
+    std::vector<Conv> convs;
+    std::vector<Job*> executed;
+    const ir::Graph& float_graph = *float_model_->graph;
+    const ir::Graph& quantized_graph = *quantized.graph;
+    std::map<std::string, const ir::Node*> producer;
+    for (const ir::Node& node : quantized_graph.nodes) {
+      for (const std::string& output : node.outputs) producer[output] = &node;
+    }
+    auto dequantized_from_initializers = [&](const std::string& value) {
+      const auto it = producer.find(value);
+      if (it == producer.end() || it->second->op_type != "DequantizeLinear" ||
+          !it->second->IsDefaultDomain()) {
+        return false;
+      }
+      for (const std::string& input : it->second->inputs) {
+        if (!input.empty() && quantized_graph.FindInitializer(input) == nullptr) return false;
+      }
+      return true;
+    };
+    for (Job& job : *jobs) {
+      const BiasedLayer& layer = job.entry->layer;
+      const ir::Node* float_node = FindModelNode(*float_model_, layer);
+      const ir::Node* quantized_node = FindModelNode(quantized, layer);
+      const bool qualifies =
+          layer.metatype == Metatype::kConv && job.blob_dtype == ir::DType::kFloat &&
+          float_node != nullptr && quantized_node != nullptr && float_node->op_type == "Conv" &&
+          quantized_node->op_type == "Conv" && float_node->inputs.size() >= 2 &&
+          quantized_node->inputs.size() >= 2 &&
+          FloatInitializer(float_graph, float_node->inputs[1]) != nullptr &&
+          dequantized_from_initializers(quantized_node->inputs[1]) &&
+          (float_node->inputs.size() < 3 || float_node->inputs[2].empty() ||
+           FloatInitializer(float_graph, float_node->inputs[2]) != nullptr) &&
+          (quantized_node->inputs.size() < 3 || quantized_node->inputs[2].empty() ||
+           FloatInitializer(quantized_graph, quantized_node->inputs[2]) != nullptr);
+      if (qualifies) {
+        convs.push_back({&job, float_node, quantized_node});
+      } else {
+        executed.push_back(&job);
+      }
+    }
+    if (convs.empty()) return executed;
+    // The quantized weights through the executor's own DequantizeLinear kernel: the values the
+    // quantized model computes.
+    std::map<std::string, ir::Tensor> weight_of;
+    for (const Conv& conv : convs) {
+      const std::string& name = conv.quantized_node->inputs[1];
+      if (weight_of.count(name)) continue;
+      const ir::Node& dq = *producer.at(name);
+      const int64_t opset = quantized.OpsetFor(dq.domain);
+      const exec::KernelFactory factory =
+          exec::KernelRegistry::Global().Find(dq.domain, dq.op_type, opset);
+      if (factory == nullptr) {
+        Fail(ErrorCode::kInternal, "no DequantizeLinear kernel for opset " + std::to_string(opset));
+      }
+      const std::unique_ptr<exec::Kernel> kernel = factory(exec::NodeInfo(dq, opset));
+      std::vector<const ir::Tensor*> inputs;
+      for (const std::string& input : dq.inputs) {
+        inputs.push_back(input.empty() ? nullptr : quantized_graph.FindInitializer(input));
+      }
+      std::vector<ir::Tensor> outputs(dq.outputs.size());
+      exec::RunContext run_context;
+      run_context.num_threads = num_threads;
+      kernel->Run(inputs, outputs, run_context);
+      weight_of.emplace(name, std::move(outputs.at(0)));
+    }
+    auto bias_of = [](const ir::Graph& graph, const ir::Node& node) -> const ir::Tensor* {
+      return node.inputs.size() > 2 && !node.inputs[2].empty()
+                 ? FloatInitializer(graph, node.inputs[2])
+                 : nullptr;
+    };
+    for (const Conv& conv : convs) {
+      Job& job = *conv.job;
+      const ir::Tensor& quantized_weight = weight_of.at(conv.quantized_node->inputs[1]);
+      if (quantized_weight.dtype != ir::DType::kFloat) {
+        executed.push_back(&job);
+        continue;
+      }
+      job.float_means = ConvOutputMeansOfChannelBlob(
+          *conv.float_node, float_model_->OpsetFor(""), job.input_shape,
+          *FloatInitializer(float_graph, conv.float_node->inputs[1]),
+          bias_of(float_graph, *conv.float_node), job.input_means, num_threads);
+      job.quantized_means = ConvOutputMeansOfChannelBlob(
+          *conv.quantized_node, quantized.OpsetFor(""), job.input_shape, quantized_weight,
+          bias_of(quantized_graph, *conv.quantized_node), job.input_means, num_threads);
+    }
+    return executed;
   }
 
   static bool SameTensor(const ir::Tensor& a, const ir::Tensor& b) {
@@ -179,7 +302,7 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
   // Runs the layers of `jobs` in `model` (the float or the quantized one) and stores their
   // per-channel output means. Layers whose cuts overlap (one's output is another's input, or
   // two feed different blobs into one value) run in a cut of their own.
-  static void RunJobs(const std::shared_ptr<const ir::Model>& model, std::vector<Job>* jobs,
+  static void RunJobs(const std::shared_ptr<const ir::Model>& model, const std::vector<Job*>& jobs,
                       bool float_side, int num_threads) {
     auto input_of = [float_side](const Job& job) -> const std::string& {
       return float_side ? job.entry->layer.activation : job.quantized_input;
@@ -191,18 +314,19 @@ class FastBiasCorrection final : public BiasCorrectionAlgorithm {
       return float_side ? job.float_blob : job.quantized_blob;
     };
     std::set<std::string> outputs;
-    for (const Job& job : *jobs) outputs.insert(output_of(job));
+    for (const Job* job : jobs) outputs.insert(output_of(*job));
     std::map<std::string, const ir::Tensor*> feeds;
     std::vector<Job*> batched, alone;
-    for (Job& job : *jobs) {
-      const std::string& input = input_of(job);
+    for (Job* job : jobs) {
+      const std::string& input = input_of(*job);
       const auto fed = feeds.find(input);
-      if (outputs.count(input) || (fed != feeds.end() && !SameTensor(*fed->second, blob_of(job)))) {
-        alone.push_back(&job);
+      if (outputs.count(input) ||
+          (fed != feeds.end() && !SameTensor(*fed->second, blob_of(*job)))) {
+        alone.push_back(job);
         continue;
       }
-      feeds.emplace(input, &blob_of(job));
-      batched.push_back(&job);
+      feeds.emplace(input, &blob_of(*job));
+      batched.push_back(job);
     }
     auto run = [&](const std::vector<Job*>& group) {
       if (group.empty()) return;
