@@ -3,6 +3,8 @@
 // executor with the same inputs.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -276,6 +278,111 @@ TEST(ExecutorFusionTest, ObservedValuesKeepTheirLayout) {
                   1e-5f + 1e-5f * std::fabs(want[2].second.DataAs<float>()[i]))
           << "y element " << i;
     }
+  }
+}
+
+// Residual Adds whose convolution operand is observed run as one Add+Relu step that keeps its
+// operands and result channels-last (the statistics pass of quantization); with operands of
+// different shapes it broadcasts through the plain order. Both must equal the unfused plan.
+// x -> conv1 -> relu -> r1; r1 -> GlobalAveragePool -> conv_g -> cg; r1 -> conv2 -> c2;
+// r2 = relu(c2 + cg) (broadcast); r3 = relu(r2 + c2) (same shapes); y = relu(conv3(r3)).
+std::shared_ptr<ir::Model> TailModel() {
+  auto model = std::make_shared<ir::Model>();
+  model->ir_version = 8;
+  model->SetOpset("", 17);
+  model->graph.emplace();
+  ir::Graph& g = *model->graph;
+  g.name = "tails";
+  const int64_t c = 8;
+  g.initializers.push_back(RandomTensor("w1", {c, 3, 3, 3}, 21));
+  g.initializers.push_back(RandomTensor("w2", {c, c, 3, 3}, 22));
+  g.initializers.push_back(RandomTensor("wg", {c, c, 3, 3}, 23));
+  g.initializers.push_back(RandomTensor("w3", {c, c, 3, 3}, 24));
+  g.initializers.push_back(RandomTensor("w4", {c, c, 3, 3}, 25));
+  g.nodes.push_back(Conv("x", "w1", "", "c1"));
+  g.nodes.push_back(Op("Relu", {"c1"}, "r1"));
+  g.nodes.push_back(Op("GlobalAveragePool", {"r1"}, "gp"));
+  g.nodes.push_back(Conv("gp", "wg", "", "cg"));
+  g.nodes.push_back(Conv("r1", "w2", "", "c2"));
+  g.nodes.push_back(Op("Add", {"c2", "cg"}, "s2"));  // broadcast: [N, C, H, W] + [N, C, 1, 1]
+  g.nodes.push_back(Op("Relu", {"s2"}, "r2"));
+  g.nodes.push_back(Op("Add", {"r2", "c2"}, "s3"));  // same shapes
+  g.nodes.push_back(Op("Relu", {"s3"}, "r3"));
+  g.nodes.push_back(Conv("r3", "w3", "", "c3"));
+  g.nodes.push_back(Op("Relu", {"c3"}, "y"));
+  ir::ValueInfo x;
+  x.name = "x";
+  x.type = ir::Type::MakeTensor(DType::kFloat, {-1, 3, 10, 10});
+  g.inputs.push_back(x);
+  ir::ValueInfo y;
+  y.name = "y";
+  y.type = ir::Type::MakeTensor(DType::kFloat, {-1, c, 10, 10});
+  g.outputs.push_back(y);
+  return model;
+}
+
+// Takes values in either layout and keeps them in the plain order.
+class PlainCopies : public ValueObserver {
+ public:
+  bool Wants(const std::string& value_name) const override {
+    return value_name == "c2" || value_name == "r2" || value_name == "cg";
+  }
+  void Observe(const std::string& name, const ir::Tensor& value) override { copies[name] = value; }
+  bool AcceptsChannelsLast() const override { return true; }
+  void ObserveChannelsLast(const std::string& name, const ir::Tensor& value) override {
+    ++channels_last;
+    const int64_t n = value.dims[0], c = value.dims[1];
+    const int64_t s = value.NumElements() / (n * c);
+    ir::Tensor plain = ir::Tensor::Zeros(name, DType::kFloat, value.dims);
+    float* out = const_cast<float*>(plain.DataAs<float>());
+    for (int64_t b = 0; b < n; ++b) {
+      for (int64_t ch = 0; ch < c; ++ch) {
+        for (int64_t p = 0; p < s; ++p) {
+          out[(b * c + ch) * s + p] = value.DataAs<float>()[(b * s + p) * c + ch];
+        }
+      }
+    }
+    copies[name] = plain;
+  }
+  std::map<std::string, ir::Tensor> copies;
+  int channels_last = 0;
+};
+
+// Three chained 72-term convolutions in different oneDNN algorithms: float rounding differs by
+// a few units in the fifth digit.
+void ExpectClose(const ir::Tensor& got, const ir::Tensor& want, const std::string& what) {
+  ASSERT_EQ(got.dims, want.dims) << what;
+  for (int64_t i = 0; i < want.NumElements(); ++i) {
+    ASSERT_NEAR(got.DataAs<float>()[i], want.DataAs<float>()[i],
+                5e-5f + 1e-4f * std::fabs(want.DataAs<float>()[i]))
+        << what << " element " << i;
+  }
+}
+
+TEST(ExecutorFusionTest, ResidualTailsMatchTheUnfusedPlan) {
+  const NamedTensors feeds = {{"x", RandomTensor("x", {2, 3, 10, 10}, 31)}};
+  ExecutorOptions reference_options;
+  reference_options.outputs = {"c2", "r2", "cg", "y"};
+  const NamedTensors want = Executor(TailModel(), reference_options).Run(feeds);
+  for (int threads : {1, 2}) {
+    ExecutorOptions options;
+    options.num_threads = threads;
+    options.observed = {"c2", "r2", "cg"};
+    Executor executor(TailModel(), options);
+    PlainCopies observer;
+    const NamedTensors got = executor.Run(feeds, &observer);
+    // The observed convolution outputs and the broadcast tail's result arrive channels-last:
+    // the fused plan ran.
+    EXPECT_EQ(observer.channels_last, 3);
+    ExpectClose(got[0].second, want[3].second, "y");
+    ExpectClose(observer.copies.at("c2"), want[0].second, "c2");
+    ExpectClose(observer.copies.at("r2"), want[1].second, "r2");
+    ExpectClose(observer.copies.at("cg"), want[2].second, "cg");
+    // A plain-layout observer of the same values makes the executor fall back to the plain
+    // plan, with the same result.
+    WantsValue plain_observer("s3");
+    ExpectClose(executor.Run(feeds, &plain_observer)[0].second, want[3].second, "y (plain)");
+    EXPECT_EQ(plain_observer.seen, 1);
   }
 }
 

@@ -3,13 +3,11 @@
 #include <Eigen/Core>
 
 #include <algorithm>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <cmath>
 #include <limits>
 #include <string>
 
+#include "algorithms/quantization/float_reductions.h"
 #include "algorithms/quantization/statistics.h"
 #include "core/common/error.h"
 #include "core/common/parallel_for.h"
@@ -183,7 +181,7 @@ RunSummary SummarizeRun(const float* data, int64_t length, Reduction reduction) 
   const Eigen::Map<const Eigen::ArrayXf> run(data, static_cast<Eigen::Index>(length));
   RunSummary summary;
   if (reduction == Reduction::kMean) {
-    summary.value = run.cast<double>().sum();
+    summary.value = SumAsDouble(data, length);
     return summary;
   }
   // numpy's min/max propagate NaN: so do these (one vectorized pass).
@@ -217,43 +215,11 @@ constexpr int64_t kRunChunk = int64_t{1} << 15;
 namespace {
 
 FloatExtremes ExtremesOfRun(const float* x, int64_t n) {
+  const RunExtremes run = ExtremesOf(x, n);
   FloatExtremes e;
-  e.min = std::numeric_limits<float>::infinity();
-  e.max = -std::numeric_limits<float>::infinity();
-  int64_t i = 0;
-#if defined(__SSE2__)
-  if (n >= 8) {
-    // Two packets per step; minps/maxps return the second operand when the first is NaN, so a
-    // NaN never replaces the running extremes and is caught by the unordered compare instead.
-    __m128 mn0 = _mm_set1_ps(e.min), mn1 = mn0, mx0 = _mm_set1_ps(e.max), mx1 = mx0;
-    __m128 nan = _mm_setzero_ps();
-    for (; i + 8 <= n; i += 8) {
-      const __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4);
-      mn0 = _mm_min_ps(a, mn0);
-      mx0 = _mm_max_ps(a, mx0);
-      mn1 = _mm_min_ps(b, mn1);
-      mx1 = _mm_max_ps(b, mx1);
-      nan = _mm_or_ps(nan, _mm_or_ps(_mm_cmpunord_ps(a, a), _mm_cmpunord_ps(b, b)));
-    }
-    alignas(16) float lanes_min[4], lanes_max[4];
-    _mm_store_ps(lanes_min, _mm_min_ps(mn0, mn1));
-    _mm_store_ps(lanes_max, _mm_max_ps(mx0, mx1));
-    for (int k = 0; k < 4; ++k) {
-      e.min = std::min(e.min, lanes_min[k]);
-      e.max = std::max(e.max, lanes_max[k]);
-    }
-    e.nan = _mm_movemask_ps(nan) != 0;
-  }
-#endif
-  for (; i < n; ++i) {
-    const float v = x[i];
-    if (v != v) {
-      e.nan = true;
-      continue;
-    }
-    e.min = std::min(e.min, v);
-    e.max = std::max(e.max, v);
-  }
+  e.min = run.min;
+  e.max = run.max;
+  e.nan = run.nan;
   return e;
 }
 
@@ -308,8 +274,18 @@ bool ReduceFloatsKeepingAxes(const float* values, const std::vector<int64_t>& di
     const Eigen::Map<const RowMajor> rows(values, static_cast<Eigen::Index>(blocks / out_size),
                                           static_cast<Eigen::Index>(out_size));
     if (reduction == Reduction::kMean) {
-      const Eigen::ArrayXXd sums = rows.cast<double>().colwise().sum();
-      for (int64_t c = 0; c < out_size; ++c) (*result)[static_cast<size_t>(c)] = sums(0, c);
+      // Blocks of columns on the threads; each column sums its rows in order.
+      constexpr int64_t kColumnBlock = 64;
+      const int64_t n_rows = blocks / out_size;
+      const int64_t column_blocks = (out_size + kColumnBlock - 1) / kColumnBlock;
+      ParallelFor(
+          num_threads, column_blocks, n_rows * kColumnBlock, [&](int64_t begin, int64_t end) {
+            for (int64_t block = begin; block < end; ++block) {
+              const int64_t first = block * kColumnBlock;
+              ColumnSumsAsDouble(values + first, n_rows, std::min(kColumnBlock, out_size - first),
+                                 out_size, result->data() + first);
+            }
+          });
     } else {
       const auto nan = rows.isNaN().colwise().any();
       Eigen::ArrayXXf extreme;

@@ -16,6 +16,7 @@
 #include "core/exec/kernel.h"
 #include "core/exec/kernel_registry.h"
 #include "core/exec/kernels/fused_conv.h"
+#include "core/exec/kernels/residual_tail.h"
 #include "core/exec/tensor_util.h"
 #include "core/exec/uninitialized_tensor.h"
 
@@ -473,28 +474,104 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
   }
   if (groups.empty()) return;
 
-  // Channels-last where every reader takes the value as a fused convolution's X or residual.
+  // Residual tails: an Add the convolutions could not absorb (its conv operand is observed, or
+  // both operands come from earlier steps) joining a value made by a fused step, with the Relu
+  // that alone reads the sum.
+  struct Tail {
+    int add = -1, relu = -1, out = -1;
+  };
+  std::vector<Tail> tails;
+  std::vector<int> tail_of_step(steps.size(), -1);
+  std::vector<int> fused_producer(slots, -1);  // slot -> fused output kind: 0 conv, 1 tail
+  for (const Group& group : groups) fused_producer[group.out] = 0;
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const Step& step = steps[s];
+    if (group_of_step[s] >= 0 || tail_of_step[s] >= 0 || !IsOp(step, "Add", model, 7) ||
+        step.inputs.size() != 2 || step.inputs[0] < 0 || step.inputs[1] < 0 ||
+        step.outputs.size() != 1 || step.outputs[0] < 0 ||
+        (fused_producer[step.inputs[0]] < 0 && fused_producer[step.inputs[1]] < 0)) {
+      continue;
+    }
+    Tail tail;
+    tail.add = static_cast<int>(s);
+    tail.out = step.outputs[0];
+    const int next = single_reader(tail.out);
+    if (next >= 0 && group_of_step[next] < 0 && IsOp(steps[next], "Relu", model, 6) &&
+        steps[next].inputs.size() == 1 && steps[next].outputs.size() == 1 &&
+        steps[next].outputs[0] >= 0) {
+      tail.relu = next;
+      tail_of_step[next] = static_cast<int>(tails.size());
+      hidden.push_back(tail.out);
+      tail.out = steps[next].outputs[0];
+    }
+    tail_of_step[s] = static_cast<int>(tails.size());
+    fused_producer[tail.out] = 1;
+    tails.push_back(tail);
+  }
+
+  // Channels-last where every reader takes the value as a fused convolution's X or residual, or
+  // as an operand of a tail whose operands and result are all channels-last (a tail adds in
+  // whatever element order its operands share). Shrinks to a fixed point.
   std::vector<bool> channels_last(slots, false);
-  for (const Group& group : groups) {
-    const int slot = group.out;
-    if (kept[slot] || readers[slot].empty()) continue;
-    bool ok = true;
-    for (int r : readers[slot]) {
-      const int g = group_of_step[r];
-      if (g < 0) {
-        ok = false;
-      } else if (groups[g].conv == r) {
-        // As X only (not as weights or bias).
-        const std::vector<int>& in = steps[r].inputs;
-        ok = ok && in[0] == slot && std::count(in.begin(), in.end(), slot) == 1;
-      } else {
-        ok = ok && residual_reader[r] == slot;
+  std::vector<int> candidates;
+  for (size_t slot = 0; slot < slots; ++slot) {
+    if (fused_producer[slot] >= 0 && !kept[slot] && !readers[slot].empty()) {
+      channels_last[slot] = true;
+      candidates.push_back(static_cast<int>(slot));
+    }
+  }
+  auto tail_channels_last = [&](const Tail& tail) {
+    const std::vector<int>& in = steps[tail.add].inputs;
+    return channels_last[in[0]] && channels_last[in[1]] && channels_last[tail.out];
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int slot : candidates) {
+      if (!channels_last[slot]) continue;
+      bool ok = true;
+      for (int r : readers[slot]) {
+        const int g = group_of_step[r];
+        const int t = tail_of_step[r];
+        if (g >= 0 && groups[g].conv == r) {
+          // As X only (not as weights or bias).
+          const std::vector<int>& in = steps[r].inputs;
+          ok = ok && in[0] == slot && std::count(in.begin(), in.end(), slot) == 1;
+        } else if (g >= 0) {
+          ok = ok && residual_reader[r] == slot;
+        } else if (t >= 0 && tails[t].add == r) {
+          ok = ok && tail_channels_last(tails[t]);
+        } else {
+          ok = false;
+        }
+      }
+      if (fused_producer[slot] == 1) {
+        for (const Tail& tail : tails) {
+          if (tail.out == slot) ok = ok && tail_channels_last(tail);
+        }
+      }
+      if (!ok) {
+        channels_last[slot] = false;
+        changed = true;
       }
     }
-    channels_last[slot] = ok;
   }
 
   for (size_t s = 0; s < steps.size(); ++s) {
+    if (tail_of_step[s] >= 0) {
+      const Tail& tail = tails[tail_of_step[s]];
+      if (tail.add != static_cast<int>(s)) continue;  // its Relu
+      Step fused;
+      fused.node = steps[s].node;
+      fused.label = steps[s].label;
+      fused.kernel =
+          MakeResidualTail(steps[s].kernel, tail.relu >= 0 ? steps[tail.relu].kernel : nullptr,
+                           tail_channels_last(tail));
+      fused.inputs = steps[s].inputs;
+      fused.outputs = {tail.out};
+      fused.reads = steps[s].inputs;
+      plan.fused_steps.push_back(std::move(fused));
+      continue;
+    }
     const int g = group_of_step[s];
     if (g < 0) {
       Step copy;
