@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -306,6 +308,43 @@ TEST(QdqInsertionTest, Int4WeightIsPackedTwoPerByteLowNibbleFirst) {
   const std::vector<double> after = Values(Execute(out, feeds)[0].second);
   EXPECT_EQ(after, (std::vector<double>{12.5, -6.0, 6.0}));
   EXPECT_EQ(after, before);
+}
+
+TEST(QdqInsertionTest, FoldingGivesTheSameBytesOnAnyThreadCount) {
+  // 256 x 320: enough rows for the folding loop to split across threads; per-axis scales on
+  // axis 1 and per-tensor.
+  ModelBuilder b;
+  b.Input("x", {1, 256}).Output("y", {1, 320});
+  b.Random("W", {256, 320}, 2.0f, 5);
+  b.Node("MatMul", {"x", "W"}, {"y"}, {}, "matmul");
+  std::vector<float> scales(320);
+  for (size_t i = 0; i < scales.size(); ++i) scales[i] = 0.004f + 0.0001f * static_cast<float>(i);
+  for (bool per_channel : {true, false}) {
+    Quantizers q;
+    q.Add(InsertionKind::kWeight, "W", "matmul", 1, DType::kInt8,
+          per_channel ? scales : std::vector<float>{0.01f},
+          std::vector<int32_t>(per_channel ? 320 : 1, 0), per_channel, 1);
+    const ir::Model inserted = InsertQuantizers(b.Build(), q.get(), false);
+    ir::Model one = inserted, many = inserted;
+    ASSERT_EQ(FoldWeightQuantizers(one, 1), 1);
+    ASSERT_EQ(FoldWeightQuantizers(many, 3), 1);
+    const ir::Tensor* a = one.graph->FindInitializer("q_output_W_1");
+    const ir::Tensor* c = many.graph->FindInitializer("q_output_W_1");
+    ASSERT_NE(a, nullptr);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(Bytes(*a), Bytes(*c)) << (per_channel ? "per channel" : "per tensor");
+    // Spot checks against the formula: round(w / scale) saturated to int8.
+    const ir::Model original = b.Build();
+    const ir::Tensor* w = original.graph->FindInitializer("W");
+    for (int64_t i : {int64_t{0}, int64_t{321}, int64_t{256 * 320 - 1}}) {
+      const float scale = per_channel ? scales[static_cast<size_t>(i % 320)] : 0.01f;
+      const float expected =
+          std::min(127.0f, std::max(-128.0f, std::nearbyint(w->DataAs<float>()[i] / scale)));
+      EXPECT_EQ(static_cast<float>(static_cast<int8_t>(Bytes(*a)[static_cast<size_t>(i)])),
+                expected)
+          << i;
+    }
+  }
 }
 
 TEST(QdqInsertionTest, FoldingKeepsAFloatWeightThatIsStillRead) {

@@ -43,7 +43,7 @@ ir::Model InsertQuantizers(const ir::Model& model, const std::vector<PlacedQuant
 
 // Replaces every QuantizeLinear whose input is an initializer by a quantized initializer named
 // after its output (round half to even, saturate), dropping the float initializer when nothing
-// else reads it. Returns the number of folded weights.
-int FoldWeightQuantizers(ir::Model& model);
+// else reads it. Returns the number of folded weights. The same bytes on any thread count.
+int FoldWeightQuantizers(ir::Model& model, int num_threads = 1);
 
 }  // namespace nncf::algorithms::quantization

@@ -2,11 +2,13 @@
 
 #include <cjson/cJSON.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "algorithms/common/ignored_scope.h"
@@ -178,9 +180,15 @@ std::string QuantizeReport::ToJson() const {
   return PrintJson(root.get());
 }
 
-ir::Model Quantize(const ir::Model& model, data::Dataset& dataset, const QuantizeParams& params,
+ir::Model Quantize(const ir::Model& model, data::Dataset& dataset, const QuantizeParams& requested,
                    const Context& context, QuantizeReport* report) {
-  params.Validate();
+  requested.Validate();
+  // 0 threads: every core, for the executor and for the statistics, folding and bias-correction
+  // loops alike (those give the same bytes on any thread count).
+  QuantizeParams params = requested;
+  if (params.num_threads <= 0) {
+    params.num_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
   CheckNotQuantized(model);
   CheckDatasetNotEmpty(dataset);
   const bool batchwise = ResolveBatchwise(params, dataset);
@@ -251,7 +259,7 @@ ir::Model Quantize(const ir::Model& model, data::Dataset& dataset, const Quantiz
       for (const ir::Tensor& t : quantized.graph->initializers) names.insert(t.name);
       return names;
     }();
-    FoldWeightQuantizers(quantized);
+    FoldWeightQuantizers(quantized, params.num_threads);
     for (const ir::Tensor& t : quantized.graph->initializers) {
       if (!initializers_before.count(t.name)) folded.insert(t.name);
     }

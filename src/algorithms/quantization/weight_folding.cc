@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "algorithms/quantization/qdq_types.h"
 #include "algorithms/quantization/value_references.h"
 #include "core/common/error.h"
+#include "core/common/parallel_for.h"
+#include "core/ir/buffer.h"
 #include "core/ir/dtype.h"
 
 namespace nncf::algorithms::quantization {
@@ -32,14 +35,29 @@ std::string ShapeText(const std::vector<int64_t>& dims) {
   return s + "]";
 }
 
-// For each element of x, the index of its scale: per tensor, per axis or blocked (opset 21).
-std::vector<int64_t> ScaleIndices(const ir::Node& node, const ir::Tensor& x,
-                                  const ir::Tensor& scale, int64_t opset) {
-  const int64_t n = x.NumElements();
-  const int64_t block_size = opset >= 21 ? IntAttribute(node, "block_size", 0) : 0;
-  const bool scalar =
-      scale.dims.empty() || (scale.dims.size() == 1 && scale.dims[0] == 1 && block_size == 0);
-  if (scalar) return std::vector<int64_t>(static_cast<size_t>(n), 0);
+// Where each element's scale is: per tensor, per axis or blocked (opset 21). Element i of row
+// r = o * axis_dim + a (inner elements per row) uses ScaleIndex(o, a, i).
+struct ScaleLayout {
+  bool scalar = false;
+  int64_t outer = 1, axis_dim = 1, inner = 1, block_size = 0, blocks = 0;
+
+  int64_t ScaleIndex(int64_t o, int64_t a, int64_t i) const {
+    if (scalar) return 0;
+    return block_size == 0 ? a : (o * blocks + a / block_size) * inner + i;
+  }
+};
+
+ScaleLayout ResolveScaleLayout(const ir::Node& node, const ir::Tensor& x, const ir::Tensor& scale,
+                               int64_t opset) {
+  ScaleLayout layout;
+  layout.block_size = opset >= 21 ? IntAttribute(node, "block_size", 0) : 0;
+  layout.scalar = scale.dims.empty() ||
+                  (scale.dims.size() == 1 && scale.dims[0] == 1 && layout.block_size == 0);
+  if (layout.scalar) {
+    layout.axis_dim = 1;
+    layout.inner = x.NumElements();
+    return layout;
+  }
   const int64_t rank = static_cast<int64_t>(x.dims.size());
   int64_t axis = opset >= 13 ? IntAttribute(node, "axis", 1) : 1;
   if (axis < 0) axis += rank;
@@ -48,39 +66,32 @@ std::vector<int64_t> ScaleIndices(const ir::Node& node, const ir::Tensor& x,
   if (axis < 0 || axis >= rank) {
     Fail(ErrorCode::kInvalidModel, where + " with axis " + std::to_string(axis));
   }
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= x.dims[d];
-  for (int64_t d = axis + 1; d < rank; ++d) inner *= x.dims[d];
-  const int64_t axis_dim = x.dims[axis];
-  int64_t blocks = 0;
-  if (block_size == 0) {
-    if (scale.dims.size() != 1 || scale.dims[0] != axis_dim) {
+  for (int64_t d = 0; d < axis; ++d) layout.outer *= x.dims[d];
+  for (int64_t d = axis + 1; d < rank; ++d) layout.inner *= x.dims[d];
+  layout.axis_dim = x.dims[axis];
+  if (layout.block_size == 0) {
+    if (scale.dims.size() != 1 || scale.dims[0] != layout.axis_dim) {
       Fail(ErrorCode::kInvalidModel, where + " along axis " + std::to_string(axis));
     }
   } else {
-    blocks = (axis_dim + block_size - 1) / block_size;
+    layout.blocks = (layout.axis_dim + layout.block_size - 1) / layout.block_size;
     bool ok = scale.dims.size() == x.dims.size();
     for (int64_t d = 0; ok && d < rank; ++d) {
-      ok = scale.dims[d] == (d == axis ? blocks : x.dims[d]);
+      ok = scale.dims[d] == (d == axis ? layout.blocks : x.dims[d]);
     }
-    if (!ok)
-      Fail(ErrorCode::kInvalidModel, where + " with block_size " + std::to_string(block_size));
-  }
-  std::vector<int64_t> indices(static_cast<size_t>(n));
-  int64_t i = 0;
-  for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t a = 0; a < axis_dim; ++a) {
-      for (int64_t in = 0; in < inner; ++in, ++i) {
-        indices[i] = block_size == 0 ? a : (o * blocks + a / block_size) * inner + in;
-      }
+    if (!ok) {
+      Fail(ErrorCode::kInvalidModel,
+           where + " with block_size " + std::to_string(layout.block_size));
     }
   }
-  return indices;
+  return layout;
 }
 
-// The QuantizeLinear output for constant inputs, named `name`.
+// The QuantizeLinear output for constant inputs, named `name`. Rows run on the caller's threads
+// (each element is independent; sub-byte outputs, which share bytes, run on one).
 ir::Tensor Quantize(const ir::Node& node, const ir::Tensor& x, const ir::Tensor& scale,
-                    const ir::Tensor* zero_point, int64_t opset, const std::string& name) {
+                    const ir::Tensor* zero_point, int64_t opset, const std::string& name,
+                    int num_threads) {
   DType out = DType::kUint8;
   if (zero_point) {
     out = zero_point->dtype;
@@ -92,11 +103,15 @@ ir::Tensor Quantize(const ir::Node& node, const ir::Tensor& x, const ir::Tensor&
                                        "': zero point shape " + ShapeText(zero_point->dims) +
                                        " differs from scale shape " + ShapeText(scale.dims));
   }
-  const std::vector<int64_t> index = ScaleIndices(node, x, scale, opset);
-  const int64_t n = x.NumElements();
-  std::vector<uint8_t> bytes(ir::StorageBytes(out, n), 0);
   int64_t lo = 0, hi = 0;
   const bool integer = IntegerRange(out, &lo, &hi);
+  if (!integer && out != DType::kFloat4E2M1 && !IsFloat8(out)) {
+    Fail(ErrorCode::kInvalidModel, "cannot fold QuantizeLinear '" + node.name +
+                                       "': output element type " + ir::DTypeName(out) +
+                                       " is not a quantized type");
+  }
+  const ScaleLayout layout = ResolveScaleLayout(node, x, scale, opset);
+  const int64_t n = x.NumElements();
   const bool saturate = opset < 19 || IntAttribute(node, "saturate", 1) != 0;
   // Element access through GetAsDouble costs more than the quantization itself on big weights:
   // read float32 data in place and widen everything else once.
@@ -115,45 +130,60 @@ ir::Tensor Quantize(const ir::Node& node, const ir::Tensor& x, const ir::Tensor&
     scales[k] = static_cast<float>(scale.GetAsDouble(static_cast<int64_t>(k)));
     if (zero_point) zero_points[k] = zero_point->GetAsDouble(static_cast<int64_t>(k));
   }
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t s = index[i];
-    // float arithmetic as ONNX's reference and our executor do; nearbyint rounds half to even.
-    const float quotient = values[i] / scales[static_cast<size_t>(s)];
-    const double zp = zero_points[static_cast<size_t>(s)];
-    if (integer) {
-      const float rounded = std::nearbyint(quotient);
-      double v = std::isnan(rounded) ? 0.0 : static_cast<double>(rounded) + zp;
-      v = std::min(std::max(v, static_cast<double>(lo)), static_cast<double>(hi));
-      const int64_t q = static_cast<int64_t>(v);
-      switch (out) {
-        case DType::kInt8:
-        case DType::kUint8:
-          bytes[i] = static_cast<uint8_t>(q);
-          break;
-        case DType::kInt16:
-        case DType::kUint16:
-          bytes[2 * i] = static_cast<uint8_t>(q & 0xFF);
-          bytes[2 * i + 1] = static_cast<uint8_t>((q >> 8) & 0xFF);
-          break;
-        default:  // int4 / uint4, two's complement nibbles, low nibble first
-          ir::SetNibble(bytes.data(), i, static_cast<uint8_t>(q & 0xF));
+  const bool sub_byte = ir::IsSubByte(out);
+  // Sub-byte outputs are zero-filled first (the nibbles are or-ed in); the rest is written whole.
+  auto buffer =
+      sub_byte ? std::make_shared<ir::OwnedBuffer>(ir::StorageBytes(out, n))
+               : std::make_shared<ir::OwnedBuffer>(ir::kUninitialized, ir::StorageBytes(out, n));
+  uint8_t* bytes = buffer->mutable_data();
+  auto quantize_row = [&](int64_t row) {
+    const int64_t o = row / layout.axis_dim, a = row % layout.axis_dim;
+    for (int64_t in = 0; in < layout.inner; ++in) {
+      const int64_t i = row * layout.inner + in;
+      const size_t s = static_cast<size_t>(layout.ScaleIndex(o, a, in));
+      // float arithmetic as ONNX's reference and our executor do; nearbyint rounds half to even.
+      const float quotient = values[i] / scales[s];
+      const double zp = zero_points[s];
+      if (integer) {
+        const float rounded = std::nearbyint(quotient);
+        double v = std::isnan(rounded) ? 0.0 : static_cast<double>(rounded) + zp;
+        v = std::min(std::max(v, static_cast<double>(lo)), static_cast<double>(hi));
+        const int64_t q = static_cast<int64_t>(v);
+        switch (out) {
+          case DType::kInt8:
+          case DType::kUint8:
+            bytes[i] = static_cast<uint8_t>(q);
+            break;
+          case DType::kInt16:
+          case DType::kUint16:
+            bytes[2 * i] = static_cast<uint8_t>(q & 0xFF);
+            bytes[2 * i + 1] = static_cast<uint8_t>((q >> 8) & 0xFF);
+            break;
+          default:  // int4 / uint4, two's complement nibbles, low nibble first
+            ir::SetNibble(bytes, i, static_cast<uint8_t>(q & 0xF));
+        }
+      } else if (out == DType::kFloat4E2M1) {
+        ir::SetNibble(bytes, i, ir::FloatToFloat4E2M1(quotient + static_cast<float>(zp)));
+      } else {
+        bytes[i] = ir::FloatToFloat8(out, quotient + static_cast<float>(zp), saturate);
       }
-    } else if (out == DType::kFloat4E2M1) {
-      ir::SetNibble(bytes.data(), i, ir::FloatToFloat4E2M1(quotient + static_cast<float>(zp)));
-    } else if (IsFloat8(out)) {
-      bytes[i] = ir::FloatToFloat8(out, quotient + static_cast<float>(zp), saturate);
-    } else {
-      Fail(ErrorCode::kInvalidModel, "cannot fold QuantizeLinear '" + node.name +
-                                         "': output element type " + ir::DTypeName(out) +
-                                         " is not a quantized type");
     }
-  }
-  return ir::Tensor::FromBytes(name, out, x.dims, bytes.data(), bytes.size());
+  };
+  const int64_t rows = layout.outer * layout.axis_dim;
+  ParallelFor(sub_byte ? 1 : num_threads, rows, layout.inner, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) quantize_row(row);
+  });
+  ir::Tensor result;
+  result.name = name;
+  result.dtype = out;
+  result.dims = x.dims;
+  result.data = std::move(buffer);
+  return result;
 }
 
 }  // namespace
 
-int FoldWeightQuantizers(ir::Model& model) {
+int FoldWeightQuantizers(ir::Model& model, int num_threads) {
   if (!model.graph) return 0;
   ir::Graph& graph = *model.graph;
   const int64_t opset = model.DefaultOpset();
@@ -177,7 +207,7 @@ int FoldWeightQuantizers(ir::Model& model) {
                                          "': an initializer is already named '" + node.outputs[0] +
                                          "'");
     }
-    folded.push_back(Quantize(node, *x, *scale, zero_point, opset, node.outputs[0]));
+    folded.push_back(Quantize(node, *x, *scale, zero_point, opset, node.outputs[0], num_threads));
     remove[i] = true;
     sources.insert(node.inputs[0]);
   }
