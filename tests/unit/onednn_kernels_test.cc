@@ -414,6 +414,72 @@ TEST(OneDnnPool, OneDimensionalAndInteriorAveragePools) {
   }
 }
 
+// Rows of at least eight outputs are pooled tap by tap across the row: the same maxima (NaN
+// kept) and the same window sums, against direct windows. Dilation and overlapping windows
+// included.
+TEST(OneDnnPool, LongRowsPoolTapByTap) {
+  const int64_t length = 103;
+  const ir::Tensor base = Random({2, 3, length}, 83);
+  std::vector<float> v = base.ToFloats();
+  v[7] = std::numeric_limits<float>::quiet_NaN();
+  v[length + 50] = std::numeric_limits<float>::quiet_NaN();
+  const ir::Tensor x = Floats({2, 3, length}, v);
+  struct Case {
+    int64_t kernel, stride, dilation;
+  };
+  for (const Case& c : {Case{4, 4, 1}, Case{3, 2, 1}, Case{3, 2, 2}}) {
+    for (const char* op : {"MaxPool", "AveragePool"}) {
+      if (op[0] == 'A' && c.dilation != 1) continue;
+      std::vector<ir::Attribute> attributes = {ir::Attribute::Ints("kernel_shape", {c.kernel}),
+                                               ir::Attribute::Ints("strides", {c.stride})};
+      if (c.dilation != 1) attributes.push_back(ir::Attribute::Ints("dilations", {c.dilation}));
+      const ir::Tensor y = RunNode(MakeNode(op, 1, attributes), {&x}, 19)[0];
+      const int64_t ow = (length - (c.kernel - 1) * c.dilation - 1) / c.stride + 1;
+      ASSERT_GE(ow, 8);
+      ASSERT_EQ(y.dims, (std::vector<int64_t>{2, 3, ow}));
+      for (int64_t p = 0; p < 6; ++p) {
+        for (int64_t j = 0; j < ow; ++j) {
+          float best = -INFINITY, sum = 0;
+          bool nan = false;
+          for (int64_t k = 0; k < c.kernel; ++k) {
+            const float value = v[p * length + j * c.stride + k * c.dilation];
+            nan = nan || std::isnan(value);
+            best = std::max(best, value);
+            sum += value;
+          }
+          const float got = y.DataAs<float>()[p * ow + j];
+          if (nan) {
+            EXPECT_TRUE(std::isnan(got)) << op << " " << p << " " << j;
+          } else if (op[0] == 'M') {
+            EXPECT_EQ(got, best) << op << " " << p << " " << j;
+          } else {
+            EXPECT_EQ(got, sum / static_cast<float>(c.kernel)) << op << " " << p << " " << j;
+          }
+        }
+      }
+    }
+  }
+  // 2-D average of interior windows, rows of ten outputs.
+  const ir::Tensor x2 = Random({1, 2, 6, 31}, 84);
+  const std::vector<float> v2 = x2.ToFloats();
+  const ir::Tensor y2 = RunNode(MakeNode("AveragePool", 1,
+                                         {ir::Attribute::Ints("kernel_shape", {2, 4}),
+                                          ir::Attribute::Ints("strides", {2, 3})}),
+                                {&x2}, 19)[0];
+  ASSERT_EQ(y2.dims, (std::vector<int64_t>{1, 2, 3, 10}));
+  for (int64_t p = 0; p < 2; ++p) {
+    for (int64_t i = 0; i < 3; ++i) {
+      for (int64_t j = 0; j < 10; ++j) {
+        float sum = 0;
+        for (int64_t a = 0; a < 2; ++a) {
+          for (int64_t b = 0; b < 4; ++b) sum += v2[(p * 6 + i * 2 + a) * 31 + j * 3 + b];
+        }
+        EXPECT_EQ(y2.DataAs<float>()[(p * 3 + i) * 10 + j], sum / 8) << p << i << j;
+      }
+    }
+  }
+}
+
 TEST(OneDnnEinsum, DiagonalTraceAndEllipsis) {
   ir::Tensor m = Floats({3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
   ir::Node trace = MakeNode("Einsum", 1, {ir::Attribute::String("equation", "ii")});

@@ -331,6 +331,9 @@ class PoolKernel : public Kernel {
     }
   }
 
+  // Output rows at least this long are pooled tap by tap across the row.
+  static constexpr int64_t kVectorRow = 8;
+
   static PoolGeometry Promote1D(const PoolGeometry& g) {
     PoolGeometry g2;
     g2.in = {1, g.in[0]};
@@ -361,19 +364,41 @@ class PoolKernel : public Kernel {
   static void AveragePool2D(const PoolGeometry& g, int64_t planes, const T* x, T* y) {
     const int64_t ih = g.in[0], iw = g.in[1], oh = g.out[0], ow = g.out[1];
     const int64_t kh = g.kernel[0], kw = g.kernel[1];
-    const int64_t taps = kh * kw;
+    const int64_t taps = kh * kw, sw = g.stride[1];
+    // Tap by tap across a whole output row (vectorizable); every output still adds its taps in
+    // the walk's order, so the sums are the same.
+    std::vector<Acc> sums(static_cast<size_t>(ow));
+    if (ow < kVectorRow) {
+      // Few outputs per row (global pooling): one window at a time.
+      for (int64_t plane = 0; plane < planes; ++plane) {
+        const T* xp = x + plane * ih * iw;
+        T* yp = y + plane * oh * ow;
+        for (int64_t i = 0; i < oh; ++i) {
+          for (int64_t j = 0; j < ow; ++j) {
+            const T* window = xp + (i * g.stride[0]) * iw + j * sw;
+            Acc sum = 0;
+            for (int64_t a = 0; a < kh; ++a) {
+              for (int64_t b = 0; b < kw; ++b) sum += static_cast<Acc>(window[a * iw + b]);
+            }
+            yp[i * ow + j] = static_cast<T>(sum / taps);
+          }
+        }
+      }
+      return;
+    }
     for (int64_t plane = 0; plane < planes; ++plane) {
       const T* xp = x + plane * ih * iw;
       T* yp = y + plane * oh * ow;
       for (int64_t i = 0; i < oh; ++i) {
-        for (int64_t j = 0; j < ow; ++j) {
-          const T* window = xp + (i * g.stride[0]) * iw + j * g.stride[1];
-          Acc sum = 0;
-          for (int64_t a = 0; a < kh; ++a) {
-            for (int64_t b = 0; b < kw; ++b) sum += static_cast<Acc>(window[a * iw + b]);
+        std::fill(sums.begin(), sums.end(), Acc(0));
+        Acc* sum = sums.data();
+        for (int64_t a = 0; a < kh; ++a) {
+          for (int64_t b = 0; b < kw; ++b) {
+            const T* tap = xp + (i * g.stride[0] + a) * iw + b;
+            for (int64_t j = 0; j < ow; ++j) sum[j] += static_cast<Acc>(tap[j * sw]);
           }
-          yp[i * ow + j] = static_cast<T>(sum / taps);
         }
+        for (int64_t j = 0; j < ow; ++j) yp[i * ow + j] = static_cast<T>(sum[j] / taps);
       }
     }
   }
@@ -398,6 +423,8 @@ class PoolKernel : public Kernel {
     // `rows_max`, then the kernel columns of that single row per output. The kept value is the
     // largest, or NaN when the window holds one.
     std::vector<T> rows_max(static_cast<size_t>(iw));
+    const bool interior_columns =
+        g.pad_begin[1] == 0 && (ow - 1) * g.stride[1] + (kw - 1) * dw < iw;
     for (int64_t plane = 0; plane < planes; ++plane) {
       const T* xp = x + plane * ih * iw;
       T* yp = y + plane * oh * ow;
@@ -410,15 +437,36 @@ class PoolKernel : public Kernel {
           std::fill(yp + i * ow, yp + (i + 1) * ow, std::numeric_limits<T>::lowest());
           continue;
         }
-        T* m = rows_max.data();
+        // A single kernel row (1-D pooling, or rows clipped to one) is read in place.
         const T* first = xp + (row_start + rb * dh) * iw;
-        std::copy(first, first + iw, m);
-        for (int64_t r = rb + 1; r < re; ++r) {
-          const T* row = xp + (row_start + r * dh) * iw;
-          for (int64_t c = 0; c < iw; ++c) {
-            const T a = row[c];
-            m[c] = (a > m[c] || a != a) ? a : m[c];
+        const T* m = first;
+        if (re - rb > 1) {
+          T* rows = rows_max.data();
+          std::copy(first, first + iw, rows);
+          for (int64_t r = rb + 1; r < re; ++r) {
+            const T* row = xp + (row_start + r * dh) * iw;
+            for (int64_t c = 0; c < iw; ++c) {
+              const T a = row[c];
+              rows[c] = (a > rows[c] || a != a) ? a : rows[c];
+            }
           }
+          m = rows;
+        }
+        if (interior_columns && ow >= kVectorRow) {
+          // Whole windows, no clipping: tap by tap across all outputs of the row (loops the
+          // compiler vectorizes without branches), each output taking its taps in order with
+          // the NaN-keeping max.
+          T* out = yp + i * ow;
+          const int64_t sw = g.stride[1];
+          for (int64_t j = 0; j < ow; ++j) out[j] = m[j * sw];
+          for (int64_t c = 1; c < kw; ++c) {
+            const T* tap = m + c * dw;
+            for (int64_t j = 0; j < ow; ++j) {
+              const T a = tap[j * sw];
+              out[j] = (a > out[j] || a != a) ? a : out[j];
+            }
+          }
+          continue;
         }
         for (int64_t j = 0; j < ow; ++j) {
           const int64_t window = j * g.stride[1] - g.pad_begin[1];
