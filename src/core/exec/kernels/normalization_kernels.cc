@@ -164,12 +164,24 @@ class BatchNormKernel : public Kernel {
 };
 
 // Mean and inverse standard deviation of `count` values.
+// Sum in four interleaved lanes (element i into lane i % 4, lanes combined pairwise): a fixed
+// order, so the same on every machine, without one long dependency chain of additions.
+template <typename Term>
+double LaneSum(int64_t count, const Term& term) {
+  double lane[4] = {0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    for (int l = 0; l < 4; ++l) lane[l] += term(i + l);
+  }
+  for (; i < count; ++i) lane[i % 4] += term(i);
+  return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+}
+
 void Moments(const double* p, int64_t count, double epsilon, double& mean, double& inv_std) {
-  double sum = 0;
-  for (int64_t i = 0; i < count; ++i) sum += p[i];
+  const double sum = LaneSum(count, [p](int64_t i) { return p[i]; });
   mean = count > 0 ? sum / static_cast<double>(count) : 0.0;
-  double sq = 0;
-  for (int64_t i = 0; i < count; ++i) sq += (p[i] - mean) * (p[i] - mean);
+  const double m = mean;
+  const double sq = LaneSum(count, [p, m](int64_t i) { return (p[i] - m) * (p[i] - m); });
   const double var = count > 0 ? sq / static_cast<double>(count) : 0.0;
   inv_std = 1.0 / std::sqrt(var + epsilon);
 }
@@ -224,6 +236,11 @@ class LayerNormKernel : public Kernel {
       s_off[i] = so;
       b_off[i] = bo;
     }
+    bool dense_params = static_cast<int64_t>(s.size()) == inner &&
+                        (!bias || static_cast<int64_t>(b.size()) == inner);
+    for (int64_t i = 0; dense_params && i < inner; ++i) {
+      dense_params = s_off[i] == i && (!bias || b_off[i] == i);
+    }
     std::vector<double> means(static_cast<size_t>(outer)), inv_stds(means.size());
     // Rows are independent: one thread normalises each row, in double, as the generic path.
     const auto normalize_rows = [&](auto* values, auto* out) {
@@ -235,6 +252,13 @@ class LayerNormKernel : public Kernel {
           Moments(row.data(), inner, epsilon_, means[r], inv_stds[r]);
           auto* o = out + r * inner;
           using T = std::remove_reference_t<decltype(*o)>;
+          if (dense_params) {
+            // Scale and B cover the normalized block element for element (the usual case).
+            for (int64_t i = 0; i < inner; ++i) {
+              o[i] = static_cast<T>((row[i] - means[r]) * inv_stds[r] * s[i] + (bias ? b[i] : 0.0));
+            }
+            continue;
+          }
           for (int64_t i = 0; i < inner; ++i) {
             o[i] = static_cast<T>((row[i] - means[r]) * inv_stds[r] * s[s_off[i]] +
                                   (bias ? b[b_off[i]] : 0.0));
