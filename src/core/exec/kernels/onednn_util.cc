@@ -1,6 +1,7 @@
 #include "core/exec/kernels/onednn_util.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "core/exec/tensor_util.h"
@@ -137,17 +138,25 @@ dnnl::primitive_attr CachedPrimitiveAttr() {
 void Execute(const NodeLabel& info, const dnnl::primitive& primitive,
              const std::unordered_map<int, dnnl::memory>& args) {
   try {
-    dnnl::stream stream(Engine());
+    // One stream and one scratchpad buffer per calling thread: an execution is synchronous, so
+    // concurrent runs on other threads never share them, and sub-millisecond steps do not pay
+    // for a stream and a zero-filled scratchpad each.
+    thread_local dnnl::stream stream(Engine());
+    thread_local std::unique_ptr<uint8_t[]> scratch;
+    thread_local size_t scratch_capacity = 0;
     const dnnl_memory_desc_t* scratch_md =
         dnnl_primitive_desc_query_md(primitive.get_primitive_desc(), dnnl_query_scratchpad_md, 0);
     const size_t scratch_bytes = scratch_md ? dnnl_memory_desc_get_size(scratch_md) : 0;
     if (scratch_bytes == 0) {
       primitive.execute(stream, args);
     } else {
-      std::vector<uint8_t> scratch(scratch_bytes);
+      if (scratch_capacity < scratch_bytes) {
+        scratch.reset(new uint8_t[scratch_bytes]);
+        scratch_capacity = scratch_bytes;
+      }
       std::unordered_map<int, dnnl::memory> with_scratch = args;
       with_scratch.emplace(DNNL_ARG_SCRATCHPAD,
-                           dnnl::memory(dnnl::memory::desc(*scratch_md), Engine(), scratch.data()));
+                           dnnl::memory(dnnl::memory::desc(*scratch_md), Engine(), scratch.get()));
       primitive.execute(stream, with_scratch);
     }
     stream.wait();

@@ -102,8 +102,9 @@ void AppendKey(std::vector<int64_t>& key, const std::vector<int64_t>& dims);
 // several threads at once (with the library's scratchpad it cannot: oneDNN shares it).
 dnnl::primitive_attr CachedPrimitiveAttr();
 
-// Executes `primitive` with `args` on a fresh stream and waits, giving it a scratchpad of its own
-// when it asks for one; oneDNN errors become nncf errors naming the node.
+// Executes `primitive` with `args` on the calling thread's stream and waits, giving it the
+// thread's scratchpad buffer when it asks for one (never shared between threads); oneDNN errors
+// become nncf errors naming the node.
 void Execute(const NodeLabel& info, const dnnl::primitive& primitive,
              const std::unordered_map<int, dnnl::memory>& args);
 
