@@ -63,23 +63,35 @@ std::vector<float> ConvOutputMeansOfChannelBlob(const ir::Node& conv, int64_t op
     }
   }
 
+  // coefficient[ic * taps + t] = means[ic] * share[t] (per group): each output channel's mean is
+  // then one dot product with its weights, summed in eight interleaved lanes (a fixed order, the
+  // same on any thread count) so the loop vectorizes.
+  const int64_t row = group_channels * taps;
+  std::vector<double> coefficient(static_cast<size_t>(attrs.group * row));
+  for (int64_t ic = 0; ic < in_channels; ++ic) {
+    for (int64_t t = 0; t < taps; ++t) {
+      coefficient[static_cast<size_t>(ic * taps + t)] =
+          static_cast<double>(means[static_cast<size_t>(ic)]) * share[static_cast<size_t>(t)];
+    }
+  }
   const float* w = weight.DataAs<float>();
   const float* b = bias != nullptr ? bias->DataAs<float>() : nullptr;
   const int64_t per_group_out = out_channels / attrs.group;
   std::vector<float> result(static_cast<size_t>(out_channels));
-  ParallelFor(num_threads, out_channels, group_channels * taps, [&](int64_t begin, int64_t end) {
+  ParallelFor(num_threads, out_channels, row, [&](int64_t begin, int64_t end) {
     for (int64_t oc = begin; oc < end; ++oc) {
-      const int64_t first_ic = (oc / per_group_out) * group_channels;
-      double sum = b != nullptr ? static_cast<double>(b[oc]) : 0.0;
-      for (int64_t ic = 0; ic < group_channels; ++ic) {
-        const float* kernel = w + (oc * group_channels + ic) * taps;
-        double dot = 0.0;
-        for (int64_t t = 0; t < taps; ++t) {
-          dot += static_cast<double>(kernel[t]) * share[static_cast<size_t>(t)];
-        }
-        sum += dot * static_cast<double>(means[static_cast<size_t>(first_ic + ic)]);
+      const float* kernel = w + oc * row;
+      const double* c = coefficient.data() + (oc / per_group_out) * row;
+      double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      int64_t i = 0;
+      for (; i + 8 <= row; i += 8) {
+        for (int l = 0; l < 8; ++l) lane[l] += static_cast<double>(kernel[i + l]) * c[i + l];
       }
-      result[static_cast<size_t>(oc)] = static_cast<float>(sum);
+      for (; i < row; ++i) lane[i % 8] += static_cast<double>(kernel[i]) * c[i];
+      const double dot =
+          ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+      result[static_cast<size_t>(oc)] =
+          static_cast<float>((b != nullptr ? static_cast<double>(b[oc]) : 0.0) + dot);
     }
   });
   return result;
