@@ -284,6 +284,7 @@ TEST(QuantizeWeightTest, SameBytesForAnyThreadCount) {
       EXPECT_EQ(one.codes, many.codes);
       EXPECT_EQ(one.scales, many.scales);
       EXPECT_EQ(one.zero_points, many.zero_points);
+      EXPECT_EQ(WeightQuantizationError(w, one, 1), WeightQuantizationError(w, many, threads));
     }
   }
 }

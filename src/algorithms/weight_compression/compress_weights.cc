@@ -544,7 +544,7 @@ ir::Model RunPipeline(const ir::Model& model, data::Dataset* dataset,
         compressed = QuantizeWeight(view.tensor, config.mode, view.reduction_axis,
                                     config.group_size, resolved.num_threads);
       }
-      error = WeightQuantizationError(view.tensor, compressed);
+      error = WeightQuantizationError(view.tensor, compressed, resolved.num_threads);
       if (!activation.empty() && params.lora_correction && config.mode != WeightMode::kE2M1) {
         LoraBranch branch;
         branch.name = weight.node_name + "/lora";

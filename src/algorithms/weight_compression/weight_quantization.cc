@@ -418,27 +418,52 @@ ir::Tensor DequantizeWeight(const CompressedWeight& weight, ir::DType dtype) {
   return ir::Tensor::FromBytes("", dtype, weight.shape, storage.data(), storage.size());
 }
 
-double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight& compressed) {
+double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight& compressed,
+                               int num_threads) {
   if (!IsQuantizableDType(weight.dtype) || weight.dims != compressed.shape ||
       weight.data == nullptr) {
     Fail(ErrorCode::kInvalidArgument, TensorLabel(weight) +
                                           ": does not match its compressed form of shape " +
                                           ShapeText(compressed.shape));
   }
-  const std::vector<float> restored = DequantizeToFloat(compressed);
-  const std::vector<float> original = WeightAsFloat(weight);
+  CheckCompressed(compressed);
   const Layout layout = MakeLayout(weight, compressed.reduction_axis, compressed.group_size);
-  // max over the kept positions of the mean over the reduction axis of the squared error.
+  const bool asym = IsAsymmetric(compressed.mode);
+  const size_t element_bytes = ir::DTypeBits(weight.dtype) / 8;
+  // max over the kept positions of the mean over the reduction axis of the squared error. Each
+  // position sums its channels in order; blocks of positions run on the threads, the original
+  // converted a row segment at a time and the dequantized value made on the fly (no float copy
+  // of the weight, which for an embedding is half a gigabyte).
+  constexpr int64_t kBlock = 1024;
+  const int64_t blocks = (layout.inner + kBlock - 1) / kBlock;
   std::vector<double> sums(static_cast<size_t>(layout.outer * layout.inner), 0.0);
-  for (int64_t o = 0; o < layout.outer; ++o) {
-    for (int64_t c = 0; c < layout.channels; ++c) {
-      const int64_t element = (o * layout.channels + c) * layout.inner;
-      for (int64_t i = 0; i < layout.inner; ++i) {
-        const float diff = restored[element + i] - original[element + i];
-        sums[o * layout.inner + i] += static_cast<double>(diff * diff);
-      }
-    }
-  }
+  const int threads = num_threads > 0
+                          ? num_threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  ParallelFor(threads, layout.outer * blocks, layout.channels * std::min(kBlock, layout.inner),
+              [&](int64_t begin, int64_t end) {
+                std::vector<float> original(static_cast<size_t>(std::min(kBlock, layout.inner)));
+                for (int64_t task = begin; task < end; ++task) {
+                  const int64_t o = task / blocks, i0 = (task % blocks) * kBlock;
+                  const int64_t count = std::min(kBlock, layout.inner - i0);
+                  double* sum = sums.data() + o * layout.inner + i0;
+                  for (int64_t c = 0; c < layout.channels; ++c) {
+                    const int64_t element = (o * layout.channels + c) * layout.inner + i0;
+                    const int64_t param =
+                        (o * layout.groups + c / layout.group_size) * layout.inner + i0;
+                    kernels::Convert(weight.dtype, weight.bytes() + element * element_bytes, count,
+                                     original.data());
+                    for (int64_t i = 0; i < count; ++i) {
+                      const uint8_t zero = asym ? compressed.zero_points[param + i] : 0;
+                      const float restored =
+                          CodeValue(compressed.mode, compressed.codes[element + i], zero) *
+                          compressed.scales[param + i];
+                      const float diff = restored - original[i];
+                      sum[i] += static_cast<double>(diff * diff);
+                    }
+                  }
+                }
+              });
   double worst = 0.0;
   for (double s : sums) worst = std::max(worst, s / static_cast<double>(layout.channels));
   return worst;
@@ -448,7 +473,7 @@ double WeightQuantizationScore(const ir::Tensor& weight, int64_t reduction_axis,
   const CompressedWeight int8 =
       QuantizeWeight(weight, WeightMode::kInt8Asym, reduction_axis, -1, num_threads);
   const double eps = MachineEpsilon(weight.dtype);
-  return 1.0 / (WeightQuantizationError(weight, int8) + eps);
+  return 1.0 / (WeightQuantizationError(weight, int8, num_threads) + eps);
 }
 
 double WeightQuantizationFrobenius(const ir::Tensor& weight, int64_t reduction_axis,

@@ -52,7 +52,9 @@ ir::Tensor DequantizeWeight(const CompressedWeight& weight, ir::DType dtype);
 // NNCF's quantization error (get_integer_quantization_error, weight_compression.md section 3):
 // the max over the kept positions of the mean over the reduction axis of (dequantized - w)^2, all
 // groups of a channel together; larger means the layer suffers more from `compressed`.
-double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight& compressed);
+// The same on any thread count (0: every core).
+double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight& compressed,
+                               int num_threads = 1);
 
 // NNCF's WEIGHT_QUANTIZATION_ERROR sensitivity score: 1 / (e8 + eps) where e8 is the error above
 // for INT8_ASYM per channel and eps the machine epsilon of the weight's type. Mixed precision
