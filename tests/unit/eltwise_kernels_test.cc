@@ -364,6 +364,35 @@ TEST(EltwiseKernels, VectorizedErfAccuracyAndNan) {
   EXPECT_EQ(out[x.size() - 1], -1.0f);
 }
 
+// Float Sigmoid takes Eigen's vectorized exp: within 3e-7 relative of the double-precision
+// logistic over [-90, 90] (both tails included), 1 and 0 at +-inf, NaN stays NaN.
+TEST(EltwiseKernels, VectorizedSigmoidAccuracyAndEdges) {
+  std::vector<float> x;
+  for (int i = -90000; i <= 90000; ++i) x.push_back(static_cast<float>(i) * 1e-3f);
+  x.push_back(std::numeric_limits<float>::quiet_NaN());
+  x.push_back(std::numeric_limits<float>::infinity());
+  x.push_back(-std::numeric_limits<float>::infinity());
+  const ir::Tensor in = Floats({static_cast<int64_t>(x.size())}, x);
+  const ir::Tensor y = Run1(MakeNode("Sigmoid", 1), 13, {&in});
+  const float* out = y.DataAs<float>();
+  double worst = 0;
+  for (size_t i = 0; i + 3 < x.size(); ++i) {
+    const double expected = 1.0 / (1.0 + std::exp(-double(x[i])));
+    if (expected < 1e-37) continue;  // float denormals: compared with the float formula below
+    worst = std::max(worst, std::fabs(double(out[i]) - expected) / expected);
+  }
+  EXPECT_LT(worst, 3e-7);
+  // The deep negative tail is the float formula exp(x) / (1 + exp(x)) exactly.
+  for (size_t i = 0; x[i] < -87.5f; ++i) {
+    const float e = std::exp(x[i]);
+    ASSERT_EQ(out[i], e / (1.0f + e)) << x[i];
+  }
+  EXPECT_EQ(out[x.size() - 4], 1.0f);  // sigmoid(90)
+  EXPECT_TRUE(std::isnan(out[x.size() - 3]));
+  EXPECT_EQ(out[x.size() - 2], 1.0f);
+  EXPECT_EQ(out[x.size() - 1], 0.0f);
+}
+
 // Per-channel operands over NCHW exercise the merged-dims path; checked against direct indexing.
 TEST(EltwiseKernels, BroadcastPerChannelMatchesDirectIndexing) {
   const std::vector<int64_t> dims = {2, 3, 2, 4};
