@@ -386,6 +386,63 @@ TEST(ExecutorFusionTest, ResidualTailsMatchTheUnfusedPlan) {
   }
 }
 
+// A GlobalAveragePool after the last fused convolution reads its channels-last output directly:
+// the same sums, in the same order, as the plain plan.
+TEST(ExecutorFusionTest, GlobalAveragePoolReadsChannelsLast) {
+  auto model = std::make_shared<ir::Model>();
+  model->ir_version = 8;
+  model->SetOpset("", 17);
+  model->graph.emplace();
+  ir::Graph& g = *model->graph;
+  g.name = "gap";
+  const int64_t c = 13;
+  g.initializers.push_back(RandomTensor("w1", {c, 3, 3, 3}, 41));
+  g.initializers.push_back(RandomTensor("w2", {c, c, 3, 3}, 42));
+  g.nodes.push_back(Conv("x", "w1", "", "c1"));
+  g.nodes.push_back(Op("Relu", {"c1"}, "r1"));
+  g.nodes.push_back(Conv("r1", "w2", "", "c2"));
+  g.nodes.push_back(Op("Relu", {"c2"}, "r2"));
+  g.nodes.push_back(Op("GlobalAveragePool", {"r2"}, "y"));
+  ir::ValueInfo x;
+  x.name = "x";
+  x.type = ir::Type::MakeTensor(DType::kFloat, {-1, 3, 9, 7});
+  g.inputs.push_back(x);
+  ir::ValueInfo y;
+  y.name = "y";
+  y.type = ir::Type::MakeTensor(DType::kFloat, {-1, c, 1, 1});
+  g.outputs.push_back(y);
+  const NamedTensors feeds = {{"x", RandomTensor("x", {3, 3, 9, 7}, 43)}};
+  for (int threads : {1, 2}) {
+    ExecutorOptions options;
+    options.num_threads = threads;
+    Executor executor(model, options);
+    const NamedTensors fused = executor.Run(feeds);
+    // r1 feeds only fused steps: wanting it forces the plain plan, where r2 is plain.
+    WantsValue observer("c1");
+    const NamedTensors plain = executor.Run(feeds, &observer);
+    ASSERT_EQ(observer.seen, 1);
+    ASSERT_EQ(fused[0].second.dims, (std::vector<int64_t>{3, c, 1, 1}));
+    // The convolutions themselves agree to rounding; the pooled sums then follow.
+    for (int64_t i = 0; i < fused[0].second.NumElements(); ++i) {
+      ASSERT_NEAR(fused[0].second.DataAs<float>()[i], plain[0].second.DataAs<float>()[i],
+                  1e-5f + 1e-5f * std::fabs(plain[0].second.DataAs<float>()[i]))
+          << "element " << i;
+    }
+    // Against the mean of r2 requested in plain layout: bit for bit, the same order of sums.
+    ExecutorOptions with_r2 = options;
+    with_r2.outputs = {"r2", "y"};
+    const NamedTensors both = Executor(model, with_r2).Run(feeds);
+    const ir::Tensor& r2 = both[0].second;
+    for (int64_t b = 0; b < 3; ++b) {
+      for (int64_t ch = 0; ch < c; ++ch) {
+        float sum = 0;
+        for (int64_t p = 0; p < 63; ++p) sum += r2.DataAs<float>()[(b * c + ch) * 63 + p];
+        ASSERT_EQ(fused[0].second.DataAs<float>()[b * c + ch], sum / 63.0f) << b << " " << ch;
+      }
+    }
+  }
+}
+
 // One executor, cached oneDNN primitives, four threads at once: every run must give the bytes a
 // lone run gives (each execution gets its own scratchpad).
 TEST(ExecutorFusionTest, ConcurrentRunsOfOneDnnKernelsAgree) {

@@ -15,6 +15,7 @@
 #include "core/common/error.h"
 #include "core/exec/kernel.h"
 #include "core/exec/kernel_registry.h"
+#include "core/exec/kernels/channels_last_global_pool.h"
 #include "core/exec/kernels/fused_conv.h"
 #include "core/exec/kernels/residual_tail.h"
 #include "core/exec/tensor_util.h"
@@ -520,6 +521,13 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
       candidates.push_back(static_cast<int>(slot));
     }
   }
+  // A GlobalAveragePool reads a channels-last input directly (its result has one element per
+  // channel, the same order in both layouts).
+  auto reads_channels_last = [&](int step, int slot) {
+    const Step& reader = steps[step];
+    return IsOp(reader, "GlobalAveragePool", model, 1) && reader.inputs.size() == 1 &&
+           reader.inputs[0] == slot;
+  };
   auto tail_channels_last = [&](const Tail& tail) {
     const std::vector<int>& in = steps[tail.add].inputs;
     return channels_last[in[0]] && channels_last[in[1]] && channels_last[tail.out];
@@ -541,7 +549,7 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
         } else if (t >= 0 && tails[t].add == r) {
           ok = ok && tail_channels_last(tails[t]);
         } else {
-          ok = false;
+          ok = ok && reads_channels_last(r, slot);
         }
       }
       if (fused_producer[slot] == 1) {
@@ -578,6 +586,12 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
       copy.node = steps[s].node;
       copy.label = steps[s].label;
       copy.kernel = steps[s].kernel;
+      if (!steps[s].inputs.empty() && steps[s].inputs[0] >= 0 &&
+          channels_last[steps[s].inputs[0]] &&
+          reads_channels_last(static_cast<int>(s), steps[s].inputs[0])) {
+        copy.kernel = MakeChannelsLastGlobalAveragePool(
+            NodeInfo(*steps[s].node, model.OpsetFor(steps[s].node->domain)));
+      }
       copy.inputs = steps[s].inputs;
       copy.outputs = steps[s].outputs;
       copy.reads = steps[s].reads;
