@@ -393,6 +393,31 @@ TEST(EltwiseKernels, VectorizedSigmoidAccuracyAndEdges) {
   EXPECT_EQ(out[x.size() - 1], 0.0f);
 }
 
+// The channels-last conversions put element (n, c, p) at (n * S + p) * C + c and back, for any
+// byte-sized type; rank below 3 is refused.
+TEST(TensorUtil, ChannelsLastConversionsRoundTrip) {
+  std::vector<float> values(2 * 3 * 4 * 5);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i);
+  const ir::Tensor plain = Floats({2, 3, 4, 5}, values);
+  const ir::Tensor last = PlainToChannelsLast(plain);
+  ASSERT_EQ(last.dims, plain.dims);
+  for (int64_t b = 0; b < 2; ++b) {
+    for (int64_t c = 0; c < 3; ++c) {
+      for (int64_t p = 0; p < 20; ++p) {
+        ASSERT_EQ(last.DataAs<float>()[(b * 20 + p) * 3 + c], values[(b * 3 + c) * 20 + p]);
+      }
+    }
+  }
+  const ir::Tensor back = ChannelsLastToPlain(last);
+  EXPECT_EQ(std::vector<float>(back.DataAs<float>(), back.DataAs<float>() + values.size()), values);
+  const ir::Tensor bytes = ir::Tensor::FromBytes("b", ir::DType::kUint8, {1, 2, 3},
+                                                 std::vector<uint8_t>{1, 2, 3, 4, 5, 6}.data(), 6);
+  const ir::Tensor bytes_last = PlainToChannelsLast(bytes);
+  EXPECT_EQ(std::vector<uint8_t>(bytes_last.bytes(), bytes_last.bytes() + 6),
+            (std::vector<uint8_t>{1, 4, 2, 5, 3, 6}));
+  EXPECT_THROW(PlainToChannelsLast(Floats({2, 3}, {1, 2, 3, 4, 5, 6})), Error);
+}
+
 // Per-channel operands over NCHW exercise the merged-dims path; checked against direct indexing.
 TEST(EltwiseKernels, BroadcastPerChannelMatchesDirectIndexing) {
   const std::vector<int64_t> dims = {2, 3, 2, 4};

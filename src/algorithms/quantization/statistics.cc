@@ -17,6 +17,7 @@
 #include "algorithms/quantization/statistic_functions.h"
 #include "core/common/error.h"
 #include "core/exec/executor.h"
+#include "core/exec/tensor_util.h"
 #include "core/ir/type.h"
 
 namespace nncf::algorithms::quantization {
@@ -67,26 +68,6 @@ bool MapToChannelsLast(const std::vector<int64_t>& dims, const std::vector<int64
     (*physical_kept)[i] = axis == 0 ? 0 : axis == 1 ? rank - 1 : axis - 1;
   }
   return std::is_sorted(physical_kept->begin(), physical_kept->end());
-}
-
-// A plain (row-major [N, C, spatial...]) copy of a float value stored channels-last.
-ir::Tensor PlainFromChannelsLast(const ir::Tensor& value) {
-  const int64_t rank = static_cast<int64_t>(value.dims.size());
-  if (value.dtype != ir::DType::kFloat || rank < 3) return value;
-  const int64_t n = value.dims[0], c = value.dims[1];
-  int64_t spatial = 1;
-  for (int64_t axis = 2; axis < rank; ++axis) spatial *= value.dims[static_cast<size_t>(axis)];
-  std::vector<float> plain(static_cast<size_t>(n * c * spatial));
-  const float* src = value.DataAs<float>();
-  for (int64_t b = 0; b < n; ++b) {
-    for (int64_t p = 0; p < spatial; ++p) {
-      const float* row = src + (b * spatial + p) * c;
-      for (int64_t k = 0; k < c; ++k)
-        plain[static_cast<size_t>((b * c + k) * spatial + p)] = row[k];
-    }
-  }
-  return ir::Tensor::FromBytes(value.name, value.dtype, value.dims, plain.data(),
-                               plain.size() * sizeof(float));
 }
 
 struct RequestState {
@@ -176,7 +157,7 @@ struct RequestState {
           request.reduction == Reduction::kShape ||
           (request.aggregation == Aggregation::kHistogram && !request.clipping_value);
       if (!layout_free && !ReducesInPlace(tensor)) {
-        Process(PlainFromChannelsLast(tensor), false);
+        Process(exec::ChannelsLastToPlain(tensor), false);
         return;
       }
     }

@@ -1,7 +1,11 @@
 #include "core/exec/tensor_util.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string>
 
+#include "core/common/error.h"
+#include "core/exec/uninitialized_tensor.h"
 #include "core/ir/buffer.h"
 
 namespace nncf::exec {
@@ -89,6 +93,46 @@ std::string ShapeString(const std::vector<int64_t>& dims) {
     s += std::to_string(dims[i]);
   }
   return s + "]";
+}
+
+namespace {
+
+ir::Tensor SwapChannelAxis(const ir::Tensor& x, bool to_channels_last) {
+  const size_t bits = ir::DTypeBits(x.dtype);
+  if (x.dims.size() < 3 || bits == 0 || bits % 8 != 0) {
+    Fail(ErrorCode::kInternal,
+         "a channels-last conversion needs a byte-sized element type and "
+         "rank >= 3, got " +
+             std::string(ir::DTypeName(x.dtype)) + " " + ShapeString(x.dims));
+  }
+  const int64_t n = x.dims[0], c = x.dims[1];
+  int64_t s = 1;
+  for (size_t d = 2; d < x.dims.size(); ++d) s *= x.dims[d];
+  ir::Tensor y = NewTensorUninitialized(x.dtype, x.dims);
+  y.name = x.name;
+  const size_t bytes = bits / 8;
+  const uint8_t* src = x.bytes();
+  uint8_t* dst = MutableBytes(y);
+  for (int64_t b = 0; b < n; ++b) {
+    for (int64_t p = 0; p < s; ++p) {
+      for (int64_t ch = 0; ch < c; ++ch) {
+        const int64_t plain = (b * c + ch) * s + p, last = (b * s + p) * c + ch;
+        std::memcpy(dst + bytes * (to_channels_last ? last : plain),
+                    src + bytes * (to_channels_last ? plain : last), bytes);
+      }
+    }
+  }
+  return y;
+}
+
+}  // namespace
+
+ir::Tensor PlainToChannelsLast(const ir::Tensor& plain) {
+  return SwapChannelAxis(plain, true);
+}
+
+ir::Tensor ChannelsLastToPlain(const ir::Tensor& channels_last) {
+  return SwapChannelAxis(channels_last, false);
 }
 
 }  // namespace nncf::exec

@@ -35,4 +35,10 @@ int64_t NormalizeAxis(int64_t axis, int64_t rank, const NodeInfo& info);
 std::vector<int64_t> ReadInt64s(const ir::Tensor& tensor, const NodeInfo& info, const char* what);
 std::string ShapeString(const std::vector<int64_t>& dims);  // "[1, 3, 224, 224]"
 
+// The same values in the other element order: [N, C, spatial...] (plain) to [N, spatial..., C]
+// (channels-last, how fused convolutions keep activations) or back. dims stay the logical
+// [N, C, spatial...] either way; rank >= 3, any byte-sized element type.
+ir::Tensor PlainToChannelsLast(const ir::Tensor& plain);
+ir::Tensor ChannelsLastToPlain(const ir::Tensor& channels_last);
+
 }  // namespace nncf::exec

@@ -1,6 +1,5 @@
 #include "core/exec/kernels/residual_tail.h"
 
-#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -11,27 +10,6 @@
 
 namespace nncf::exec {
 namespace {
-
-// [N, C, S] (S the product of the spatial dims) to [N, S, C] or back.
-ir::Tensor SwapChannels(const ir::Tensor& x, bool to_channels_last) {
-  ir::Tensor y = NewTensorUninitialized(x.dtype, x.dims);
-  const int64_t n = x.dims[0], c = x.dims[1];
-  int64_t s = 1;
-  for (size_t d = 2; d < x.dims.size(); ++d) s *= x.dims[d];
-  const size_t bytes = ir::DTypeBits(x.dtype) / 8;
-  const uint8_t* src = x.bytes();
-  uint8_t* dst = MutableBytes(y);
-  for (int64_t b = 0; b < n; ++b) {
-    for (int64_t ch = 0; ch < c; ++ch) {
-      for (int64_t p = 0; p < s; ++p) {
-        const int64_t plain = (b * c + ch) * s + p, last = (b * s + p) * c + ch;
-        std::memcpy(dst + bytes * (to_channels_last ? last : plain),
-                    src + bytes * (to_channels_last ? plain : last), bytes);
-      }
-    }
-  }
-  return y;
-}
 
 class ResidualTailKernel final : public Kernel {
  public:
@@ -49,8 +27,8 @@ class ResidualTailKernel final : public Kernel {
     if (channels_last_ && (a.dims.size() < 3 || b.dims.size() < 3)) {
       Fail(ErrorCode::kInternal, "channels-last residual operands of rank below 3");
     }
-    const ir::Tensor a_plain = channels_last_ ? SwapChannels(a, false) : ir::Tensor();
-    const ir::Tensor b_plain = channels_last_ ? SwapChannels(b, false) : ir::Tensor();
+    const ir::Tensor a_plain = channels_last_ ? ChannelsLastToPlain(a) : ir::Tensor();
+    const ir::Tensor b_plain = channels_last_ ? ChannelsLastToPlain(b) : ir::Tensor();
     std::vector<ir::Tensor> sum(1);
     add_->Run({channels_last_ ? &a_plain : &a, channels_last_ ? &b_plain : &b}, sum, context);
     ir::Tensor result = std::move(sum[0]);
@@ -59,7 +37,7 @@ class ResidualTailKernel final : public Kernel {
       relu_->Run({&result}, activated, context);
       result = std::move(activated[0]);
     }
-    outputs.at(0) = channels_last_ ? SwapChannels(result, true) : std::move(result);
+    outputs.at(0) = channels_last_ ? PlainToChannelsLast(result) : std::move(result);
   }
 
  private:
