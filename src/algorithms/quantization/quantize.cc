@@ -8,7 +8,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "algorithms/common/ignored_scope.h"
@@ -20,6 +19,7 @@
 #include "algorithms/quantization/typed_model.h"
 #include "core/common/error.h"
 #include "core/common/logging.h"
+#include "core/common/parallel_for.h"
 
 namespace nncf::algorithms::quantization {
 namespace {
@@ -186,9 +186,7 @@ ir::Model Quantize(const ir::Model& model, data::Dataset& dataset, const Quantiz
   // 0 threads: every core, for the executor and for the statistics, folding and bias-correction
   // loops alike (those give the same bytes on any thread count).
   QuantizeParams params = requested;
-  if (params.num_threads <= 0) {
-    params.num_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  }
+  params.num_threads = ResolveNumThreads(params.num_threads);
   CheckNotQuantized(model);
   CheckDatasetNotEmpty(dataset);
   const bool batchwise = ResolveBatchwise(params, dataset);

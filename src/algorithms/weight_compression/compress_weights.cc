@@ -14,7 +14,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -25,6 +24,7 @@
 #include "algorithms/weight_compression/weight_quantization.h"
 #include "core/common/error.h"
 #include "core/common/logging.h"
+#include "core/common/parallel_for.h"
 #include "core/exec/uninitialized_tensor.h"
 #include "core/ir/buffer.h"
 #include "onnx/opset_conversion.h"
@@ -184,9 +184,7 @@ ResolvedParams Resolve(const CompressWeightsParams& params, bool has_dataset) {
          "compress_weights: min_adjusted_group_size must be >= 1, got " +
              std::to_string(params.min_adjusted_group_size));
   }
-  resolved.num_threads = params.num_threads > 0
-                             ? params.num_threads
-                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  resolved.num_threads = ResolveNumThreads(params.num_threads);
   return resolved;
 }
 

@@ -11,7 +11,6 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
-#include <thread>
 #include <vector>
 
 #include "algorithms/weight_compression/weight_quantization_kernels.h"
@@ -58,12 +57,10 @@ Layout MakeLayout(const ir::Tensor& weight, int64_t axis, int64_t group_size) {
 // prefetch its input. Deterministic because every task writes its own outputs only.
 template <typename Body>
 void ParallelTiles(int64_t count, int num_threads, int64_t work_per_tile, const Body& body) {
-  const int threads = num_threads > 0
-                          ? num_threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  ParallelFor(threads, count, work_per_tile, [&](int64_t begin, int64_t end) {
-    for (int64_t t = begin; t < end; ++t) body(t, t + 1 < end ? t + 1 : -1);
-  });
+  ParallelFor(ResolveNumThreads(num_threads), count, work_per_tile,
+              [&](int64_t begin, int64_t end) {
+                for (int64_t t = begin; t < end; ++t) body(t, t + 1 < end ? t + 1 : -1);
+              });
 }
 
 // Float32 value each code stands for, before the scale.
@@ -437,11 +434,8 @@ double WeightQuantizationError(const ir::Tensor& weight, const CompressedWeight&
   constexpr int64_t kBlock = 1024;
   const int64_t blocks = (layout.inner + kBlock - 1) / kBlock;
   std::vector<double> sums(static_cast<size_t>(layout.outer * layout.inner), 0.0);
-  const int threads = num_threads > 0
-                          ? num_threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  ParallelFor(threads, layout.outer * blocks, layout.channels * std::min(kBlock, layout.inner),
-              [&](int64_t begin, int64_t end) {
+  ParallelFor(ResolveNumThreads(num_threads), layout.outer * blocks,
+              layout.channels * std::min(kBlock, layout.inner), [&](int64_t begin, int64_t end) {
                 std::vector<float> original(static_cast<size_t>(std::min(kBlock, layout.inner)));
                 for (int64_t task = begin; task < end; ++task) {
                   const int64_t o = task / blocks, i0 = (task % blocks) * kBlock;

@@ -141,6 +141,11 @@ bool TryRunOnTeam(int parts, int64_t n, const std::function<void(int64_t, int64_
 }
 #endif
 
+int ResolveNumThreads(int requested) {
+  return requested > 0 ? requested
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 void ParallelFor(int num_threads, int64_t n, int64_t work_per_item,
                  const std::function<void(int64_t, int64_t)>& body) {
   if (n <= 0) return;

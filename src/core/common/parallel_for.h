@@ -13,6 +13,10 @@ namespace nncf {
 // costs more than it saves.
 inline constexpr int64_t kParallelMinWork = 32768;
 
+// The thread count a requested one stands for: itself when positive, every core for 0 (or any
+// non-positive value, the library's "all cores").
+int ResolveNumThreads(int requested);
+
 // Calls body(begin, end) over disjoint contiguous chunks covering [0, n), at most num_threads of
 // them running at once (the caller runs one). Runs inline when num_threads <= 1, when
 // n * work_per_item < kParallelMinWork, or when the pool is already busy (a nested loop or another

@@ -1,4 +1,5 @@
 #include "core/exec/executor.h"
+#include "core/common/parallel_for.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +9,6 @@
 #include <new>
 #include <queue>
 #include <set>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -899,10 +899,7 @@ Executor::Executor(std::shared_ptr<const ir::Model> model, ExecutorOptions optio
   }
   const ir::Graph& graph = *model_->graph;
   plan_->model = model_.get();
-  plan_->num_threads = options.num_threads;
-  if (plan_->num_threads == 0) {
-    plan_->num_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  }
+  plan_->num_threads = ResolveNumThreads(options.num_threads);
   plan_->input_names = options.inputs;
   if (plan_->input_names.empty()) {
     for (const ir::ValueInfo* input : graph.RealInputs()) {
