@@ -10,6 +10,8 @@
 #include <random>
 #include <vector>
 
+#include "core/common/cpu_features.h"
+
 namespace nncf::algorithms::quantization {
 namespace {
 
@@ -22,6 +24,23 @@ std::vector<float> WideValues(int64_t n, uint32_t seed) {
   for (float& v : values) v = std::ldexp(mantissa(rng), exponent(rng));
   return values;
 }
+
+// Every vector level this machine has, scalar first.
+std::vector<CpuIsa> Levels() {
+  std::vector<CpuIsa> levels = {CpuIsa::kScalar};
+  if (ActiveCpuIsa() >= CpuIsa::kAvx2) levels.push_back(CpuIsa::kAvx2);
+  if (ActiveCpuIsa() >= CpuIsa::kAvx512) levels.push_back(CpuIsa::kAvx512);
+  return levels;
+}
+
+class LevelCap {
+ public:
+  explicit LevelCap(CpuIsa isa) : previous_(CapCpuIsa(isa)) {}
+  ~LevelCap() { CapCpuIsa(previous_); }
+
+ private:
+  CpuIsa previous_;
+};
 
 double LaneSumReference(const std::vector<float>& x) {
   const size_t n8 = x.size() - x.size() % 8;
@@ -37,7 +56,10 @@ TEST(FloatReductions, SumFollowsTheEightLaneOrderExactly) {
   for (int64_t n : {0, 1, 7, 8, 9, 31, 1000, 100003}) {
     const std::vector<float> x = WideValues(n, static_cast<uint32_t>(n + 1));
     const double reference = LaneSumReference(x);
-    EXPECT_EQ(SumAsDouble(x.data(), n), reference) << "n = " << n;
+    for (CpuIsa level : Levels()) {
+      const LevelCap cap(level);
+      EXPECT_EQ(SumAsDouble(x.data(), n), reference) << "n = " << n << " " << CpuIsaName(level);
+    }
     // The order matters for these values: a plain left-to-right sum differs for long inputs.
     if (n == 100003) {
       double sequential = 0;
@@ -51,17 +73,31 @@ TEST(FloatReductions, ColumnSumsAddRowsInOrder) {
   for (int64_t cols : {1, 7, 8, 40, 67}) {
     const int64_t rows = 513, stride = cols + 5;
     const std::vector<float> x = WideValues(rows * stride, static_cast<uint32_t>(cols));
-    std::vector<double> out(static_cast<size_t>(cols), -1.0);
-    ColumnSumsAsDouble(x.data(), rows, cols, stride, out.data());
-    for (int64_t c = 0; c < cols; ++c) {
-      double expected = 0;
-      for (int64_t r = 0; r < rows; ++r) expected += static_cast<double>(x[r * stride + c]);
-      ASSERT_EQ(out[static_cast<size_t>(c)], expected) << "cols " << cols << " column " << c;
+    for (CpuIsa level : Levels()) {
+      const LevelCap cap(level);
+      std::vector<double> out(static_cast<size_t>(cols), -1.0);
+      ColumnSumsAsDouble(x.data(), rows, cols, stride, out.data());
+      for (int64_t c = 0; c < cols; ++c) {
+        double expected = 0;
+        for (int64_t r = 0; r < rows; ++r) expected += static_cast<double>(x[r * stride + c]);
+        ASSERT_EQ(out[static_cast<size_t>(c)], expected)
+            << "cols " << cols << " column " << c << " " << CpuIsaName(level);
+      }
     }
   }
 }
 
+void CheckExtremes();
+
 TEST(FloatReductions, ExtremesSkipNanAndReportIt) {
+  for (CpuIsa level : Levels()) {
+    SCOPED_TRACE(CpuIsaName(level));
+    const LevelCap cap(level);
+    CheckExtremes();
+  }
+}
+
+void CheckExtremes() {
   std::vector<float> x = WideValues(1000, 5);
   x[3] = -1e30f;
   x[977] = 1e30f;

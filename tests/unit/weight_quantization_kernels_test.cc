@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "algorithms/weight_compression/weight_quantization.h"
+#include "core/common/cpu_features.h"
 #include "core/common/error.h"
 
 namespace nncf::algorithms::wc {
@@ -54,33 +55,33 @@ std::vector<float> TestValues(int64_t rows, int64_t cols) {
   return values;
 }
 
-std::vector<kernels::Isa> AvailableIsas() {
-  std::vector<kernels::Isa> isas = {kernels::Isa::kScalar};
-  const kernels::Isa best = kernels::ActiveIsa();
-  if (best >= kernels::Isa::kAvx2) isas.push_back(kernels::Isa::kAvx2);
-  if (best >= kernels::Isa::kAvx512) isas.push_back(kernels::Isa::kAvx512);
+std::vector<CpuIsa> AvailableIsas() {
+  std::vector<CpuIsa> isas = {CpuIsa::kScalar};
+  const CpuIsa best = ActiveCpuIsa();
+  if (best >= CpuIsa::kAvx2) isas.push_back(CpuIsa::kAvx2);
+  if (best >= CpuIsa::kAvx512) isas.push_back(CpuIsa::kAvx512);
   return isas;
 }
 
 class IsaCap {
  public:
-  explicit IsaCap(kernels::Isa isa) : previous_(kernels::SetMaxIsa(isa)) {}
-  ~IsaCap() { kernels::SetMaxIsa(previous_); }
+  explicit IsaCap(CpuIsa isa) : previous_(CapCpuIsa(isa)) {}
+  ~IsaCap() { CapCpuIsa(previous_); }
 
  private:
-  kernels::Isa previous_;
+  CpuIsa previous_;
 };
 
-CompressedWeight QuantizeWith(kernels::Isa isa, const ir::Tensor& w, WeightMode mode, int64_t axis,
+CompressedWeight QuantizeWith(CpuIsa isa, const ir::Tensor& w, WeightMode mode, int64_t axis,
                               int64_t group) {
   const IsaCap cap(isa);
   return QuantizeWeight(w, mode, axis, group, 1);
 }
 
 TEST(WeightQuantizationKernels, EveryInstructionSetGivesTheSameBytes) {
-  const std::vector<kernels::Isa> isas = AvailableIsas();
+  const std::vector<CpuIsa> isas = AvailableIsas();
   std::string levels;
-  for (kernels::Isa isa : isas) levels += std::string(" ") + kernels::IsaName(isa);
+  for (CpuIsa isa : isas) levels += std::string(" ") + CpuIsaName(isa);
   std::cout << "instruction sets compared:" << levels << "\n";
   // 256 x 200: 200 columns leave tails after 8- and 16-lane loops; 160 rows per group 32.
   const std::vector<float> values = TestValues(256, 200);
@@ -94,12 +95,12 @@ TEST(WeightQuantizationKernels, EveryInstructionSetGivesTheSameBytes) {
         for (int64_t g : {group, int64_t{-1}}) {
           // E2M1 needs groups of 32: along the 200 columns only per-row groups of 40 divide.
           if (mode == WeightMode::kE2M1 && (g == -1 || axis == 1)) continue;
-          const CompressedWeight reference = QuantizeWith(kernels::Isa::kScalar, w, mode, axis, g);
-          for (kernels::Isa isa : isas) {
+          const CompressedWeight reference = QuantizeWith(CpuIsa::kScalar, w, mode, axis, g);
+          for (CpuIsa isa : isas) {
             const CompressedWeight q = QuantizeWith(isa, w, mode, axis, g);
-            const std::string what = std::string(kernels::IsaName(isa)) + " " +
-                                     WeightModeName(mode) + " " + ir::DTypeName(dtype) + " axis " +
-                                     std::to_string(axis) + " group " + std::to_string(g);
+            const std::string what = std::string(CpuIsaName(isa)) + " " + WeightModeName(mode) +
+                                     " " + ir::DTypeName(dtype) + " axis " + std::to_string(axis) +
+                                     " group " + std::to_string(g);
             ASSERT_TRUE(std::equal(q.codes.begin(), q.codes.end(), reference.codes.begin()))
                 << what;
             ASSERT_EQ(q.scales, reference.scales) << what;
@@ -122,14 +123,14 @@ TEST(WeightQuantizationKernels, TiesRoundHalfToEvenAtEveryLevel) {
     }
   }
   const ir::Tensor w = MakeWeight(ir::DType::kFloat, {32, 48}, values);
-  for (kernels::Isa isa : AvailableIsas()) {
+  for (CpuIsa isa : AvailableIsas()) {
     const CompressedWeight q = QuantizeWith(isa, w, WeightMode::kInt4Sym, 0, 32);
     for (int64_t r = 1; r < 32; ++r) {
       const float x = values[r * 48];
       const int expected = static_cast<int>(std::nearbyint(std::min(x, 7.0f)));
       for (int64_t c = 0; c < 48; ++c) {
         ASSERT_EQ(static_cast<int8_t>(q.codes[r * 48 + c]), expected)
-            << kernels::IsaName(isa) << " x=" << x;
+            << CpuIsaName(isa) << " x=" << x;
       }
     }
   }
@@ -138,7 +139,7 @@ TEST(WeightQuantizationKernels, TiesRoundHalfToEvenAtEveryLevel) {
 TEST(WeightQuantizationKernels, NanOrInfinityIsRefusedAtEveryLevel) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
-  for (kernels::Isa isa : AvailableIsas()) {
+  for (CpuIsa isa : AvailableIsas()) {
     for (float bad : {nan, inf, -inf}) {
       // Inside the vector body and in the scalar tail, in both layouts.
       for (size_t position : {size_t{17}, size_t{64 * 40 - 1}}) {
@@ -150,7 +151,7 @@ TEST(WeightQuantizationKernels, NanOrInfinityIsRefusedAtEveryLevel) {
             const IsaCap cap(isa);
             try {
               QuantizeWeight(w, WeightMode::kInt4Asym, axis, axis == 0 ? 32 : 20, 1);
-              ADD_FAILURE() << kernels::IsaName(isa) << " accepted " << bad << " at " << position;
+              ADD_FAILURE() << CpuIsaName(isa) << " accepted " << bad << " at " << position;
             } catch (const Error& e) {
               EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
               EXPECT_NE(std::string(e.what()).find("NaN or infinity"), std::string::npos);

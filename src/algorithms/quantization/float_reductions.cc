@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/common/cpu_features.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define NNCF_STATS_X86 1
@@ -20,14 +22,6 @@ double CombineLanes(const double* lane) {
 }
 
 #if NNCF_STATS_X86
-bool HasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
-}
-bool HasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
 
 __attribute__((target("avx512f"))) void LanesAvx512(const float* x, int64_t n8, double* lane) {
   __m512d acc = _mm512_setzero_pd();
@@ -101,9 +95,9 @@ double SumAsDouble(const float* x, int64_t n) {
   const int64_t n8 = n - n % 8;
   double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
 #if NNCF_STATS_X86
-  if (HasAvx512()) {
+  if (CpuIsaUsable(CpuIsa::kAvx512)) {
     LanesAvx512(x, n8, lane);
-  } else if (HasAvx2()) {
+  } else if (CpuIsaUsable(CpuIsa::kAvx2)) {
     LanesAvx2(x, n8, lane);
   } else
 #endif
@@ -121,7 +115,7 @@ void ColumnSumsAsDouble(const float* rows, int64_t n_rows, int64_t cols, int64_t
                         double* out) {
   int64_t c = 0;
 #if NNCF_STATS_X86
-  if (HasAvx512()) {
+  if (CpuIsaUsable(CpuIsa::kAvx512)) {
     c = cols - cols % 8;
     ColumnsAvx512(rows, n_rows, stride, c, out);
   }
@@ -138,7 +132,7 @@ RunExtremes ExtremesOf(const float* x, int64_t n) {
                 false};
   int64_t i = 0;
 #if NNCF_STATS_X86
-  if (HasAvx512()) {
+  if (CpuIsaUsable(CpuIsa::kAvx512)) {
     e = ExtremesAvx512(x, n, &i);
   } else if (n >= 8) {
     // SSE2, two packets per step, the same NaN rule.

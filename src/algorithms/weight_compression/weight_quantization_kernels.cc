@@ -1,11 +1,12 @@
 #include "algorithms/weight_compression/weight_quantization_kernels.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <limits>
+
+#include "core/common/cpu_features.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -44,19 +45,8 @@ float PowerOfTwoCeil(float s) {
   return std::ldexp(1.0f, exponent);
 }
 
-Isa DetectIsa() {
-#if NNCF_WC_X86
-  if (__builtin_cpu_supports("avx512f")) return Isa::kAvx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c")) return Isa::kAvx2;
-#endif
-  return Isa::kScalar;
-}
-
-std::atomic<Isa> max_isa{Isa::kAvx512};
-
-bool Use(Isa isa) {
-  static const Isa detected = DetectIsa();
-  return isa <= detected && isa <= max_isa.load(std::memory_order_relaxed);
+bool Use(CpuIsa isa) {
+  return CpuIsaUsable(isa);
 }
 
 // ---- scalar versions: the reference semantics, and the tails of the vector loops ----
@@ -494,33 +484,11 @@ int64_t ConvertSpanStatsAvx512Any(ir::DType dtype, const uint8_t* src, int64_t n
 
 }  // namespace
 
-Isa ActiveIsa() {
-  if (Use(Isa::kAvx512)) return Isa::kAvx512;
-  if (Use(Isa::kAvx2)) return Isa::kAvx2;
-  return Isa::kScalar;
-}
-
-Isa SetMaxIsa(Isa isa) {
-  return max_isa.exchange(isa);
-}
-
-const char* IsaName(Isa isa) {
-  switch (isa) {
-    case Isa::kAvx512:
-      return "avx512";
-    case Isa::kAvx2:
-      return "avx2";
-    case Isa::kScalar:
-      return "scalar";
-  }
-  return "scalar";
-}
-
 void ColumnStats(ir::DType dtype, const uint8_t* src, int64_t rows, int64_t cols, int64_t ld,
                  float* mn, float* mx) {
   int64_t done = 0;
 #if NNCF_WC_X86
-  if (VectorLoadable(dtype) && Use(Isa::kAvx512)) {
+  if (VectorLoadable(dtype) && Use(CpuIsa::kAvx512)) {
     done = ColumnStatsAvx512Any(dtype, src, rows, cols, ld, mn, mx);
   }
 #endif
@@ -529,7 +497,7 @@ void ColumnStats(ir::DType dtype, const uint8_t* src, int64_t rows, int64_t cols
     const uint8_t* row = src + r * ld * element_bytes;
     int64_t j = done;
 #if NNCF_WC_X86
-    if (VectorLoadable(dtype) && Use(Isa::kAvx2) && !Use(Isa::kAvx512)) {
+    if (VectorLoadable(dtype) && Use(CpuIsa::kAvx2) && !Use(CpuIsa::kAvx512)) {
       j = RowStatsAvx2(dtype, row, cols, mn, mx);
     }
 #endif
@@ -545,9 +513,9 @@ bool ConvertSpanStats(ir::DType dtype, const uint8_t* src, int64_t n, float* dst
   int64_t done = 0;
 #if NNCF_WC_X86
   if (VectorLoadable(dtype)) {
-    if (Use(Isa::kAvx512)) {
+    if (Use(CpuIsa::kAvx512)) {
       done = ConvertSpanStatsAvx512Any(dtype, src, n, dst, mn, mx, &bad);
-    } else if (Use(Isa::kAvx2)) {
+    } else if (Use(CpuIsa::kAvx2)) {
       done = ConvertSpanStatsAvx2(dtype, src, n, dst, mn, mx, &bad);
     }
   }
@@ -565,7 +533,7 @@ bool ConvertSpanStats(ir::DType dtype, const uint8_t* src, int64_t n, float* dst
 void Convert(ir::DType dtype, const uint8_t* src, int64_t n, float* dst) {
   int64_t j = 0;
 #if NNCF_WC_X86
-  if (VectorLoadable(dtype) && Use(Isa::kAvx2)) j = ConvertAvx2(dtype, src, n, dst);
+  if (VectorLoadable(dtype) && Use(CpuIsa::kAvx2)) j = ConvertAvx2(dtype, src, n, dst);
 #endif
   for (; j < n; ++j) dst[j] = LoadScalar(dtype, src, j);
 }
@@ -614,7 +582,7 @@ void GroupParamsSpan(WeightMode mode, const float* mn, const float* mx, int64_t 
                      float* zero) {
   int64_t done = 0;
 #if NNCF_WC_X86
-  if (Use(Isa::kAvx512)) done = GroupParamsAvx512(mode, mn, mx, n, scale, zero);
+  if (Use(CpuIsa::kAvx512)) done = GroupParamsAvx512(mode, mn, mx, n, scale, zero);
 #endif
   for (int64_t j = done; j < n; ++j) GroupParams(mode, mn[j], mx[j], &scale[j], &zero[j]);
 }
@@ -656,10 +624,10 @@ bool QuantizeSpan(WeightMode mode, const float* x, int64_t n, const float* scale
   bool has_nan = false;
   int64_t done = 0;
 #if NNCF_WC_X86
-  if (Use(Isa::kAvx512)) {
+  if (Use(CpuIsa::kAvx512)) {
     done = QuantizeRowAvx512<ir::DType::kFloat>(mode, reinterpret_cast<const uint8_t*>(x), n, scale,
                                                 zero, step, out, &has_nan);
-  } else if (Use(Isa::kAvx2)) {
+  } else if (Use(CpuIsa::kAvx2)) {
     done = QuantizeSpanAvx2(mode, x, n, scale, zero, step, out, &has_nan);
   }
 #endif
@@ -674,7 +642,7 @@ bool QuantizeRow(WeightMode mode, ir::DType dtype, const uint8_t* src, int64_t n
   bool has_nan = false;
   int64_t done = 0;
 #if NNCF_WC_X86
-  if (Use(Isa::kAvx512)) {
+  if (Use(CpuIsa::kAvx512)) {
     done = QuantizeRowAvx512Any(mode, dtype, src, n, scale, zero, step, out, &has_nan);
   }
 #endif

@@ -11,13 +11,8 @@
 
 namespace nncf::algorithms::wc::kernels {
 
-enum class Isa { kScalar, kAvx2, kAvx512 };
-
-// The instruction set in use: the best the CPU supports unless narrowed by SetMaxIsa.
-Isa ActiveIsa();
-// Caps the instruction set (tests compare every level on the same data); returns the old cap.
-Isa SetMaxIsa(Isa isa);
-const char* IsaName(Isa isa);
+// The level (scalar, AVX2, AVX-512) is core/common/cpu_features.h's; tests cap it there to
+// compare every level on the same data.
 
 // Folds a rows x cols block of `dtype` (float, float16, bfloat16, double) at src, row stride ld
 // elements, as float32 into the running column minimum and maximum mn[j], mx[j]. An infinity
