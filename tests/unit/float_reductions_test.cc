@@ -101,7 +101,7 @@ void CheckExtremes() {
   std::vector<float> x = WideValues(1000, 5);
   x[3] = -1e30f;
   x[977] = 1e30f;
-  RunExtremes e = ExtremesOf(x.data(), static_cast<int64_t>(x.size()));
+  FloatExtremes e = ExtremesOf(x.data(), static_cast<int64_t>(x.size()));
   EXPECT_EQ(e.min, -1e30f);
   EXPECT_EQ(e.max, 1e30f);
   EXPECT_FALSE(e.nan);

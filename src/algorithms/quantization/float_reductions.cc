@@ -67,8 +67,8 @@ __attribute__((target("avx512f"))) void ColumnsAvx512(const float* rows, int64_t
   }
 }
 
-__attribute__((target("avx512f"))) RunExtremes ExtremesAvx512(const float* x, int64_t n,
-                                                              int64_t* done) {
+__attribute__((target("avx512f"))) FloatExtremes ExtremesAvx512(const float* x, int64_t n,
+                                                                int64_t* done) {
   // minps/maxps return the second operand when the first is NaN: a NaN never replaces the
   // running extremes and is caught by the unordered compare instead.
   __m512 mn0 = _mm512_set1_ps(std::numeric_limits<float>::infinity()), mn1 = mn0;
@@ -127,9 +127,10 @@ void ColumnSumsAsDouble(const float* rows, int64_t n_rows, int64_t cols, int64_t
   }
 }
 
-RunExtremes ExtremesOf(const float* x, int64_t n) {
-  RunExtremes e{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
-                false};
+FloatExtremes ExtremesOf(const float* x, int64_t n) {
+  FloatExtremes e;
+  e.min = std::numeric_limits<float>::infinity();
+  e.max = -std::numeric_limits<float>::infinity();
   int64_t i = 0;
 #if NNCF_STATS_X86
   if (CpuIsaUsable(CpuIsa::kAvx512)) {

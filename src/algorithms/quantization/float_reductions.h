@@ -17,13 +17,13 @@ double SumAsDouble(const float* x, int64_t n);
 void ColumnSumsAsDouble(const float* rows, int64_t n_rows, int64_t cols, int64_t stride,
                         double* out);
 
-// Min and max of x[0..n) ignoring NaN, and whether a NaN was seen (min = +inf, max = -inf when
-// every element is NaN or n == 0).
-struct RunExtremes {
-  float min;
-  float max;
-  bool nan;
+// The smallest and largest of some float32 values, NaN ignored there, and whether any is NaN.
+struct FloatExtremes {
+  float min = 0;
+  float max = 0;
+  bool nan = false;
 };
-RunExtremes ExtremesOf(const float* x, int64_t n);
+// Of x[0..n) (min = +inf, max = -inf when every element is NaN or n == 0).
+FloatExtremes ExtremesOf(const float* x, int64_t n);
 
 }  // namespace nncf::algorithms::quantization

@@ -212,19 +212,6 @@ constexpr int64_t kRunChunk = int64_t{1} << 15;
 
 }  // namespace
 
-namespace {
-
-FloatExtremes ExtremesOfRun(const float* x, int64_t n) {
-  const RunExtremes run = ExtremesOf(x, n);
-  FloatExtremes e;
-  e.min = run.min;
-  e.max = run.max;
-  e.nan = run.nan;
-  return e;
-}
-
-}  // namespace
-
 FloatExtremes ComputeFloatExtremes(const float* values, int64_t count, int num_threads) {
   const int64_t chunks = (count + kRunChunk - 1) / kRunChunk;
   std::vector<FloatExtremes> parts(static_cast<size_t>(std::max<int64_t>(chunks, 1)));
@@ -232,7 +219,7 @@ FloatExtremes ComputeFloatExtremes(const float* values, int64_t count, int num_t
     for (int64_t c = begin; c < end; ++c) {
       const int64_t first = c * kRunChunk;
       parts[static_cast<size_t>(c)] =
-          ExtremesOfRun(values + first, std::min(kRunChunk, count - first));
+          ExtremesOf(values + first, std::min(kRunChunk, count - first));
     }
   });
   FloatExtremes total;

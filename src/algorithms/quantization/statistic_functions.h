@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "algorithms/quantization/float_reductions.h"
+
 namespace nncf::algorithms::quantization {
 
 enum class Reduction;
@@ -25,14 +27,9 @@ bool ReduceFloatsKeepingAxes(const float* values, const std::vector<int64_t>& di
                              const std::vector<int64_t>& kept, Reduction reduction,
                              std::vector<double>* result, int num_threads = 1);
 
-// The smallest and largest of `count` float32 values in one pass (NaN ignored there) and whether
-// any is NaN: the per-tensor kMin, kMax and kAbsMax of one value at once (with a NaN each is NaN,
-// as numpy's). Chunks at fixed offsets over up to `num_threads` threads.
-struct FloatExtremes {
-  float min = 0;
-  float max = 0;
-  bool nan = false;
-};
+// The extremes of `count` float32 values in one pass: the per-tensor kMin, kMax and kAbsMax of
+// one value at once (with a NaN each is NaN, as numpy's). Chunks at fixed offsets over up to
+// `num_threads` threads.
 FloatExtremes ComputeFloatExtremes(const float* values, int64_t count, int num_threads = 1);
 
 // Reduces `values` (row-major, shape `dims`) over every axis not in `kept` (resolved axes).
