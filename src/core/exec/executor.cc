@@ -483,14 +483,16 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
   };
   std::vector<Tail> tails;
   std::vector<int> tail_of_step(steps.size(), -1);
-  std::vector<int> fused_producer(slots, -1);  // slot -> fused output kind: 0 conv, 1 tail
-  for (const Group& group : groups) fused_producer[group.out] = 0;
+  // Values made by a fused step; for a tail's result, which tail.
+  std::vector<bool> fused_producer(slots, false);
+  std::vector<int> tail_of_out(slots, -1);
+  for (const Group& group : groups) fused_producer[group.out] = true;
   for (size_t s = 0; s < steps.size(); ++s) {
     const Step& step = steps[s];
     if (group_of_step[s] >= 0 || tail_of_step[s] >= 0 || !IsOp(step, "Add", model, 7) ||
         step.inputs.size() != 2 || step.inputs[0] < 0 || step.inputs[1] < 0 ||
         step.outputs.size() != 1 || step.outputs[0] < 0 ||
-        (fused_producer[step.inputs[0]] < 0 && fused_producer[step.inputs[1]] < 0)) {
+        (!fused_producer[step.inputs[0]] && !fused_producer[step.inputs[1]])) {
       continue;
     }
     Tail tail;
@@ -506,7 +508,8 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
       tail.out = steps[next].outputs[0];
     }
     tail_of_step[s] = static_cast<int>(tails.size());
-    fused_producer[tail.out] = 1;
+    fused_producer[tail.out] = true;
+    tail_of_out[tail.out] = static_cast<int>(tails.size());
     tails.push_back(tail);
   }
 
@@ -516,7 +519,7 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
   std::vector<bool> channels_last(slots, false);
   std::vector<int> candidates;
   for (size_t slot = 0; slot < slots; ++slot) {
-    if (fused_producer[slot] >= 0 && !kept[slot] && !readers[slot].empty()) {
+    if (fused_producer[slot] && !kept[slot] && !readers[slot].empty()) {
       channels_last[slot] = true;
       candidates.push_back(static_cast<int>(slot));
     }
@@ -552,11 +555,8 @@ void FuseConvolutions(const ir::Model& model, GraphPlan& plan,
           ok = ok && reads_channels_last(r, slot);
         }
       }
-      if (fused_producer[slot] == 1) {
-        for (const Tail& tail : tails) {
-          if (tail.out == slot) ok = ok && tail_channels_last(tail);
-        }
-      }
+      // A tail's result is channels-last only with its operands.
+      if (tail_of_out[slot] >= 0) ok = ok && tail_channels_last(tails[tail_of_out[slot]]);
       if (!ok) {
         channels_last[slot] = false;
         changed = true;
